@@ -1,0 +1,41 @@
+// One `npm test` runs two projects: fast unit tests (no network) and integration tests against
+// real Postgres, Redis and an SNS/SQS endpoint, provided by test/integration/globalSetup.ts.
+const swcTransform = [
+  '@swc/jest',
+  {
+    jsc: { target: 'es2023', parser: { syntax: 'typescript' } },
+    // Keep `import()` native so ESM-only packages (fauxqs) load in globalSetup.
+    module: { type: 'commonjs', ignoreDynamic: true },
+  },
+];
+
+// ESM-only dependencies that Jest's CommonJS runtime needs transformed.
+const esmPackages = ['uuid', 'jose'];
+
+const common = {
+  testEnvironment: 'node',
+  transform: { '^.+\\.(t|j)sx?$': swcTransform, '^.+\\.mjs$': swcTransform },
+  transformIgnorePatterns: [`/node_modules/(?!(${esmPackages.join('|')})/)`],
+  moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/', '/.serverless/'],
+};
+
+/** @type {import('jest').Config} */
+module.exports = {
+  projects: [
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/**/*.test.ts'],
+      testPathIgnorePatterns: [...common.testPathIgnorePatterns, '\\.int\\.test\\.ts$'],
+    },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/**/*.int.test.ts'],
+      globalSetup: '<rootDir>/test/integration/globalSetup.ts',
+      globalTeardown: '<rootDir>/test/integration/globalTeardown.ts',
+      slowTestThreshold: 30,
+    },
+  ],
+};

@@ -1,0 +1,60 @@
+import pino, { type Logger, type LoggerOptions } from 'pino';
+
+/**
+ * Paths that may carry secrets. pino replaces them before a line is written, so a password,
+ * token or key never reaches the logs even when a whole body or header set is logged.
+ */
+export const redactedPaths = [
+  'password',
+  'currentPassword',
+  'newPassword',
+  'token',
+  'accessToken',
+  'refreshToken',
+  'secret',
+  '*.password',
+  '*.currentPassword',
+  '*.newPassword',
+  '*.token',
+  '*.accessToken',
+  '*.refreshToken',
+  '*.secret',
+  'payload.token',
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'headers.authorization',
+  'headers.cookie',
+  'res.headers["set-cookie"]',
+];
+
+export interface CreateLoggerOptions {
+  service: string;
+  level?: string;
+  /** Human-readable output for a terminal; JSON otherwise (containers, Lambda). */
+  pretty?: boolean;
+}
+
+/** The pino options both services use (Fastify takes options, scripts take a logger). */
+export function loggerOptions({ service, level = 'info', pretty = false }: CreateLoggerOptions): LoggerOptions {
+  return {
+    level,
+    base: { service },
+    redact: { paths: redactedPaths, censor: '[redacted]' },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    ...(pretty
+      ? { transport: { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname' } } }
+      : {}),
+  };
+}
+
+/** A pino logger with the service name and secret redaction. */
+export function createLogger(options: CreateLoggerOptions): Logger {
+  return pino(loggerOptions(options));
+}
+
+/** A child logger whose every line carries the correlation id of the work it logs. */
+export function withCorrelationId(logger: Logger, correlationId: string): Logger {
+  return logger.child({ correlationId });
+}
+
+export type { Logger };

@@ -1,0 +1,3 @@
+/** Helpers for integration tests; not for production code. */
+export * from './isolatedTopology';
+export * from './awaitMessage';
