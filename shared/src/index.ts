@@ -17,3 +17,6 @@ export * from './http/errorHandler';
 export * from './http/health';
 export * from './http/metrics';
 export * from './http/createBaseApp';
+export * from './auth/accessToken';
+export * from './auth/bearerAuth';
+export * from './redis/createRedis';
