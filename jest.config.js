@@ -9,12 +9,23 @@ const swcTransform = [
   },
 ];
 
+// Prisma's generated client loads its wasm query compiler with import(); under Jest's vm that needs
+// --experimental-vm-modules unless compiled to require(), so these files get the default swc handling.
+const generatedPrismaTransform = [
+  '@swc/jest',
+  { jsc: { target: 'es2023', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } },
+];
+
 // ESM-only dependencies that Jest's CommonJS runtime needs transformed.
 const esmPackages = ['uuid', 'jose'];
 
 const common = {
   testEnvironment: 'node',
-  transform: { '^.+\\.(t|j)sx?$': swcTransform, '^.+\\.mjs$': swcTransform },
+  transform: {
+    '/generated/prisma/.+\\.ts$': generatedPrismaTransform,
+    '^.+\\.(t|j)sx?$': swcTransform,
+    '^.+\\.mjs$': swcTransform,
+  },
   transformIgnorePatterns: [`/node_modules/(?!(${esmPackages.join('|')})/)`],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/.serverless/'],
@@ -22,6 +33,7 @@ const common = {
 
 /** @type {import('jest').Config} */
 module.exports = {
+  reporters: ['default', '<rootDir>/test/summaryReporter.js'],
   projects: [
     {
       ...common,

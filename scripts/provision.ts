@@ -20,17 +20,24 @@ async function main() {
   process.env.AWS_SECRET_ACCESS_KEY ??= 'test';
   const prefix = process.env.TOPOLOGY_PREFIX ?? '';
   const clients = createAwsClients({ endpoint });
-  console.log(`Provisioning the topology on ${endpoint ?? `AWS ${clients.region}`}${prefix ? ` with prefix "${prefix}"` : ''}`);
+  console.log(
+    `Provisioning the topology on ${endpoint ?? `AWS ${clients.region}`}${prefix ? ` with prefix "${prefix}"` : ''}`,
+  );
   const result = await provisionTopology({
     ...clients,
     prefix,
     onStep: (step) =>
-      console.log(`  ${step.action.padEnd(9)} ${step.kind.padEnd(12)} ${step.name}${step.changed ? ` (${step.changed.join(', ')})` : ''}`),
+      console.log(
+        `  ${step.action.padEnd(9)} ${step.kind.padEnd(12)} ${step.name}${step.changed ? ` (${step.changed.join(', ')})` : ''}`,
+      ),
   });
   const changed = result.steps.filter((step) => step.action !== 'unchanged').length;
-  console.log(changed === 0 ? 'Nothing to change: the endpoint matches the topology.' : `${changed} change(s) applied.`);
+  console.log(
+    changed === 0 ? 'Nothing to change: the endpoint matches the topology.' : `${changed} change(s) applied.`,
+  );
   console.log(`  topic ${result.topicArn}`);
-  for (const queue of Object.values(result.queues)) console.log(`  queue ${queue.url} (DLQ ${queue.deadLetterQueue.url})`);
+  for (const queue of Object.values(result.queues))
+    console.log(`  queue ${queue.url} (DLQ ${queue.deadLetterQueue.url})`);
   clients.destroy();
 }
 

@@ -20,3 +20,5 @@ export * from './http/createBaseApp';
 export * from './auth/accessToken';
 export * from './auth/bearerAuth';
 export * from './redis/createRedis';
+export * from './topology/renderCloudFormation';
+export * from './topology/renderLocalstackHook';

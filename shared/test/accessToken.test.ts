@@ -10,7 +10,13 @@ async function makeKey(kid: string) {
   return { privateKey, jwk };
 }
 
-function sign(privateKey: CryptoKey, kid: string, overrides: { aud?: string; exp?: string | number; roles?: string[] } = {}) {
+type PrivateKey = Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
+
+function sign(
+  privateKey: PrivateKey,
+  kid: string,
+  overrides: { aud?: string; exp?: string | number; roles?: string[] } = {},
+) {
   return new SignJWT({ roles: overrides.roles ?? ['user'] })
     .setProtectedHeader({ alg: 'EdDSA', kid })
     .setSubject(userId)
@@ -43,7 +49,14 @@ describe('access token verifier', () => {
 
   it('rejects alg none', async () => {
     const header = base64url({ alg: 'none', kid: 'k1' });
-    const payload = base64url({ sub: userId, roles: ['admin'], iss: issuer, aud: ACCESS_TOKEN_AUDIENCE, iat: 1, exp: 9_999_999_999 });
+    const payload = base64url({
+      sub: userId,
+      roles: ['admin'],
+      iss: issuer,
+      aud: ACCESS_TOKEN_AUDIENCE,
+      iat: 1,
+      exp: 9_999_999_999,
+    });
     await expect(verify(`${header}.${payload}.`)).rejects.toBeInstanceOf(InvalidAccessTokenError);
   });
 
@@ -66,7 +79,9 @@ describe('access token verifier', () => {
   });
 
   it('rejects a token for another audience', async () => {
-    await expect(verify(await sign(key.privateKey, 'k1', { aud: 'someone-else' }))).rejects.toBeInstanceOf(InvalidAccessTokenError);
+    await expect(verify(await sign(key.privateKey, 'k1', { aud: 'someone-else' }))).rejects.toBeInstanceOf(
+      InvalidAccessTokenError,
+    );
   });
 
   it('rejects a token signed by an unknown key', async () => {

@@ -28,13 +28,22 @@ function makeEvent(type: UserEventType) {
   const userId = crypto.randomUUID();
   const base = { userId, userVersion: 1, correlationId: `test-${userId}`, producer: 'test' };
   if (type === 'user.created') {
-    return createUserEvent({ ...base, type, payload: { email: 'a@example.com', displayName: null, roles: ['user'], emailVerified: false } });
+    return createUserEvent({
+      ...base,
+      type,
+      payload: { email: 'a@example.com', displayName: null, roles: ['user'], emailVerified: false },
+    });
   }
   if (type === 'user.email.verification.requested') {
     return createUserEvent({
       ...base,
       type,
-      payload: { email: 'a@example.com', displayName: null, token: 'x'.repeat(43), expiresAt: new Date().toISOString() },
+      payload: {
+        email: 'a@example.com',
+        displayName: null,
+        token: 'x'.repeat(43),
+        expiresAt: new Date().toISOString(),
+      },
     });
   }
   throw new Error(`no factory for ${type}`);
@@ -53,12 +62,20 @@ describe('the topology on a real SNS/SQS endpoint', () => {
     await publish(marker);
 
     const profileQueue = provisioned.queues['user-profile-events']!;
-    const received = await awaitMessage({ sqs: clients.sqs, queueUrl: profileQueue.url, matches: (m) => m.Body?.includes(created.id) ?? false });
+    const received = await awaitMessage({
+      sqs: clients.sqs,
+      queueUrl: profileQueue.url,
+      matches: (m) => m.Body?.includes(created.id) ?? false,
+    });
     expect(JSON.parse(received.Body!)).toEqual(created);
     expect(received.MessageAttributes?.type?.StringValue).toBe('user.created');
 
     const notifications = provisioned.queues['user-notifications']!;
-    await awaitMessage({ sqs: clients.sqs, queueUrl: notifications.url, matches: (m) => m.Body?.includes(marker.id) ?? false });
+    await awaitMessage({
+      sqs: clients.sqs,
+      queueUrl: notifications.url,
+      matches: (m) => m.Body?.includes(marker.id) ?? false,
+    });
     const { Messages = [] } = await clients.sqs.send(
       new ReceiveMessageCommand({ QueueUrl: notifications.url, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
     );

@@ -13,7 +13,9 @@ function makeRecord(messageId: string, body: string): SQSRecord {
       SenderId: 'sender',
       ApproximateFirstReceiveTimestamp: '0',
     },
-    messageAttributes: { type: { stringValue: 'user.created', dataType: 'String', stringListValues: [], binaryListValues: [] } },
+    messageAttributes: {
+      type: { stringValue: 'user.created', dataType: 'String', stringListValues: [], binaryListValues: [] },
+    },
     md5OfBody: '',
     eventSource: 'aws:sqs',
     eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:user-profile-events',

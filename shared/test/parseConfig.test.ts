@@ -9,7 +9,12 @@ const schema = commonEnv.extend({
 describe('parseConfig', () => {
   it('applies defaults and coerces values', () => {
     const config = parseConfig(schema, { AUTH_DATABASE_URL: 'postgresql://localhost/auth_db', AUTH_PORT: '4000' });
-    expect(config).toMatchObject({ AUTH_PORT: 4000, NODE_ENV: 'development', AWS_REGION: 'us-east-1', TOPOLOGY_PREFIX: '' });
+    expect(config).toMatchObject({
+      AUTH_PORT: 4000,
+      NODE_ENV: 'development',
+      AWS_REGION: 'us-east-1',
+      TOPOLOGY_PREFIX: '',
+    });
   });
 
   it('treats an empty variable as unset', () => {

@@ -25,7 +25,11 @@ export function createAwsClients(
 ): AwsClients {
   const region = options.region ?? process.env.AWS_REGION ?? 'us-east-1';
   const endpoint = 'endpoint' in options ? options.endpoint : resolveAwsEndpoint();
-  const common = { region, ...(endpoint ? { endpoint } : {}), ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}) };
+  const common = {
+    region,
+    ...(endpoint ? { endpoint } : {}),
+    ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
+  };
   const sns = new SNSClient(common);
   const sqs = new SQSClient(common);
   const sts = new STSClient(common);

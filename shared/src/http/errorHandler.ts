@@ -19,12 +19,19 @@ export function registerErrorHandling(app: FastifyInstance) {
       return reply
         .code(error.statusCode)
         .headers(error.headers)
-        .send({ error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } });
+        .send({
+          error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) },
+        });
     }
     if (hasZodFastifySchemaValidationErrors(error)) {
       const where = error.validationContext ?? 'body';
       const details: FieldIssue[] = error.validation.map((issue) => ({
-        field: [where, ...String(issue.instancePath ?? '').split('/').filter(Boolean)].join('.'),
+        field: [
+          where,
+          ...String(issue.instancePath ?? '')
+            .split('/')
+            .filter(Boolean),
+        ].join('.'),
         message: issue.message ?? 'invalid',
       }));
       return reply.code(400).send({ error: { code: 'VALIDATION_FAILED', message: describe(details), details } });
@@ -35,14 +42,20 @@ export function registerErrorHandling(app: FastifyInstance) {
     }
     const status = (error as FastifyError).statusCode;
     if (status && status >= 400 && status < 500) {
-      return reply.code(status).send({ error: { code: clientErrorCode(error as FastifyError), message: error.message } });
+      return reply
+        .code(status)
+        .send({ error: { code: clientErrorCode(error as FastifyError), message: error.message } });
     }
     request.log.error({ err: error }, 'request failed');
-    return reply.code(500).send({ error: { code: 'INTERNAL_ERROR', message: 'internal error', details: { requestId: request.id } } });
+    return reply
+      .code(500)
+      .send({ error: { code: 'INTERNAL_ERROR', message: 'internal error', details: { requestId: request.id } } });
   });
 
   app.setNotFoundHandler((request, reply) =>
-    reply.code(404).send({ error: { code: 'NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` } }),
+    reply
+      .code(404)
+      .send({ error: { code: 'NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` } }),
   );
 }
 

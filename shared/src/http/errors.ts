@@ -16,10 +16,22 @@ export class AppError extends Error {
   }
 }
 
-export const badRequest = (code: string, message: string, details?: unknown) => new AppError(400, code, message, details);
-export const unauthorized = (code = 'UNAUTHORIZED', message = 'authentication required') => new AppError(401, code, message);
+export const badRequest = (code: string, message: string, details?: unknown) =>
+  new AppError(400, code, message, details);
+export const unauthorized = (code = 'UNAUTHORIZED', message = 'authentication required') =>
+  new AppError(401, code, message);
 export const forbidden = (code = 'FORBIDDEN', message = 'not allowed') => new AppError(403, code, message);
 export const notFound = (code = 'NOT_FOUND', message = 'not found') => new AppError(404, code, message);
 export const conflict = (code: string, message: string) => new AppError(409, code, message);
-export const tooManyRequests = (retryAfterSeconds: number, code = 'TOO_MANY_REQUESTS', message = 'too many requests, try again later') =>
-  new AppError(429, code, message, { retryAfterSeconds }, { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))) });
+export const tooManyRequests = (
+  retryAfterSeconds: number,
+  code = 'TOO_MANY_REQUESTS',
+  message = 'too many requests, try again later',
+) =>
+  new AppError(
+    429,
+    code,
+    message,
+    { retryAfterSeconds },
+    { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))) },
+  );

@@ -17,9 +17,13 @@ const readinessResponse = z.object({
 
 /** GET /health/live (the process answers) and GET /health/ready (its dependencies answer). */
 export function registerHealthRoutes(app: FastifyInstance, checks: ReadinessCheck[]) {
-  app.get('/health/live', { schema: { tags: ['health'], response: { 200: z.object({ status: z.literal('ok') }) } } }, async () => ({
-    status: 'ok' as const,
-  }));
+  app.get(
+    '/health/live',
+    { schema: { tags: ['health'], response: { 200: z.object({ status: z.literal('ok') }) } } },
+    async () => ({
+      status: 'ok' as const,
+    }),
+  );
 
   app.get(
     '/health/ready',
@@ -32,15 +36,27 @@ export function registerHealthRoutes(app: FastifyInstance, checks: ReadinessChec
             return { name, critical, ok: true as const };
           } catch (error) {
             request.log.warn({ dependency: name, err: error }, 'readiness check failed');
-            return { name, critical, ok: false as const, error: error instanceof Error ? error.message : String(error) };
+            return {
+              name,
+              critical,
+              ok: false as const,
+              error: error instanceof Error ? error.message : String(error),
+            };
           }
         }),
       );
-      const status = results.some((r) => !r.ok && r.critical) ? 'unavailable' : results.some((r) => !r.ok) ? 'degraded' : 'ok';
+      const status = results.some((r) => !r.ok && r.critical)
+        ? 'unavailable'
+        : results.some((r) => !r.ok)
+          ? 'degraded'
+          : 'ok';
       const body = {
         status,
         checks: Object.fromEntries(
-          results.map((r) => [r.name, r.ok ? { status: 'ok' as const } : { status: 'failed' as const, error: r.error }]),
+          results.map((r) => [
+            r.name,
+            r.ok ? { status: 'ok' as const } : { status: 'failed' as const, error: r.error },
+          ]),
         ),
       } as const;
       return reply.code(status === 'unavailable' ? 503 : 200).send(body);

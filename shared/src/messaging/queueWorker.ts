@@ -69,7 +69,11 @@ export function startQueueWorker(options: QueueWorkerOptions) {
     handleMessage: async (message) => {
       const queueMessage = toQueueMessage(message);
       const result = await runObserved(queueName, handler, queueMessage, observe);
-      const context = { messageId: queueMessage.messageId, receiveCount: queueMessage.receiveCount, type: queueMessage.attributes.type };
+      const context = {
+        messageId: queueMessage.messageId,
+        receiveCount: queueMessage.receiveCount,
+        type: queueMessage.attributes.type,
+      };
       if (result.action === 'acknowledge') {
         log.debug({ ...context, outcome: result.outcome }, 'message handled');
         return message;

@@ -14,7 +14,13 @@ export interface AwaitMessageOptions {
  * Waits for a message with long polling (no sleeps) and fails after the timeout.
  * @example const message = await awaitMessage({ sqs, queueUrl, matches: (m) => m.Body?.includes(id) })
  */
-export async function awaitMessage({ sqs, queueUrl, matches = () => true, timeoutMs = 10_000, consume = true }: AwaitMessageOptions) {
+export async function awaitMessage({
+  sqs,
+  queueUrl,
+  matches = () => true,
+  timeoutMs = 10_000,
+  consume = true,
+}: AwaitMessageOptions) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const waitTimeSeconds = Math.max(0, Math.min(1, Math.floor((deadline - Date.now()) / 1000)));

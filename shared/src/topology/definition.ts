@@ -50,13 +50,7 @@ export const topology = {
         messageRetentionSeconds: FOURTEEN_DAYS,
       },
       subscription: {
-        eventTypes: [
-          'user.created',
-          'user.email.verified',
-          'user.deactivated',
-          'user.reactivated',
-          'user.deleted',
-        ],
+        eventTypes: ['user.created', 'user.email.verified', 'user.deactivated', 'user.reactivated', 'user.deleted'],
       },
     },
     {

@@ -152,12 +152,7 @@ async function ensureQueue(sqs: SQSClient, name: string, desiredFor: (arn: strin
   return { url, arn, action, changed: action === 'updated' ? Object.keys(changes) : undefined };
 }
 
-async function ensureSubscription(
-  sns: SNSClient,
-  topicArn: string,
-  queueArn: string,
-  desired: Record<string, string>,
-) {
+async function ensureSubscription(sns: SNSClient, topicArn: string, queueArn: string, desired: Record<string, string>) {
   let arn = await findSubscriptionArn(sns, topicArn, queueArn);
   let action: ProvisionAction = 'unchanged';
   if (!arn) {
@@ -173,9 +168,7 @@ async function ensureSubscription(
     if (!arn) throw new Error(`Subscribe returned no ARN for ${queueArn}`);
     return { arn, action: 'created' as ProvisionAction, changed: undefined };
   }
-  const { Attributes: current = {} } = await sns.send(
-    new GetSubscriptionAttributesCommand({ SubscriptionArn: arn }),
-  );
+  const { Attributes: current = {} } = await sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: arn }));
   const changes = differingAttributes(current, desired);
   // SetSubscriptionAttributes takes one attribute per call.
   for (const [AttributeName, AttributeValue] of Object.entries(changes)) {
