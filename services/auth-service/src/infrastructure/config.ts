@@ -1,18 +1,93 @@
-import { commonEnv, loadConfigOrExit } from '@platform/shared';
+import { commonEnv, loadConfigOrExit, parseConfig } from '@platform/shared';
 import { z } from 'zod';
 
+const flag = z.enum(['true', 'false']).transform((value) => value === 'true');
+
 /** Every variable the auth-service reads, validated once at start. */
-export const authConfigSchema = commonEnv.extend({
-  AUTH_PORT: z.coerce.number().int().min(1).max(65535).default(3001).describe('HTTP port of the auth-service'),
-  AUTH_HOST: z.string().default('0.0.0.0').describe('Interface the HTTP server binds'),
-  AUTH_DATABASE_URL: z
-    .url()
-    .default('postgresql://postgres:postgres@127.0.0.1:5432/auth_db')
-    .describe('Postgres URL of auth_db'),
-});
+export const authConfigSchema = commonEnv
+  .extend({
+    AUTH_PORT: z.coerce.number().int().min(1).max(65535).default(3001).describe('HTTP port of the auth-service'),
+    AUTH_HOST: z.string().default('0.0.0.0').describe('Interface the HTTP server binds'),
+    AUTH_DATABASE_URL: z
+      .url()
+      .default('postgresql://postgres:postgres@127.0.0.1:5432/auth_db')
+      .describe('Postgres URL of auth_db'),
+    AUTH_TRUST_PROXY: flag
+      .default(false)
+      .describe('true behind a load balancer / API Gateway: the client IP comes from X-Forwarded-For'),
+    AUTH_ISSUER: z
+      .string()
+      .min(1)
+      .default('http://localhost:3001')
+      .describe('`iss` of access tokens; verifiers (user-service) must expect the same value'),
+    AUTH_SIGNING_KEYS: z
+      .string()
+      .optional()
+      .describe(
+        'JSON array of private JWKs (OKP Ed25519, each with a unique "kid"). Required in production. ' +
+          'Rotation: add the new key, set AUTH_ACTIVE_SIGNING_KEY_ID to it, keep the old one listed for at least ' +
+          'the access-token TTL (15 min) so its tokens still verify via the JWKS, then remove it. ' +
+          'Unset in development/test: a key is generated (persisted under .dev/ in development)',
+      ),
+    AUTH_ACTIVE_SIGNING_KEY_ID: z
+      .string()
+      .optional()
+      .describe('kid of the key in AUTH_SIGNING_KEYS that signs new tokens; defaults to the first key'),
+    ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(3600).default(900).describe('Access-token lifetime'),
+    REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(30).describe('Refresh-token lifetime'),
+    ARGON2_MEMORY_KIB: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .default(19456)
+      .describe('argon2id memory cost in KiB (OWASP: 19456 = 19 MiB); lower only in tests'),
+    ARGON2_TIME_COST: z.coerce.number().int().min(1).default(2).describe('argon2id iterations (OWASP: 2)'),
+    AUTH_BOOTSTRAP_ADMIN_EMAIL: z
+      .email()
+      .optional()
+      .describe('With AUTH_BOOTSTRAP_ADMIN_PASSWORD: the first admin, created at start if no account has this email'),
+    AUTH_BOOTSTRAP_ADMIN_PASSWORD: z
+      .string()
+      .min(12)
+      .max(128)
+      .optional()
+      .describe('Password of the bootstrap admin (only used when the account is created); change it after first login'),
+    OUTBOX_RELAY_INTERVAL_MS: z.coerce
+      .number()
+      .int()
+      .min(50)
+      .default(1000)
+      .describe('How often the in-process relay publishes pending outbox events'),
+    OUTBOX_RELAY_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(50).describe('Rows claimed per relay run'),
+    LOGIN_LOCKOUT_THRESHOLD: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .default(5)
+      .describe('Failed logins of one account (within 15 min) before it is locked'),
+    LOGIN_LOCKOUT_BASE_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .default(60)
+      .describe('First lockout duration; doubles with each further lockout within 24 h (capped at 1 h)'),
+  })
+  .refine((config) => config.NODE_ENV !== 'production' || config.AUTH_SIGNING_KEYS, {
+    path: ['AUTH_SIGNING_KEYS'],
+    message: 'is required in production (no key may be generated there)',
+  })
+  .refine((config) => !config.AUTH_BOOTSTRAP_ADMIN_EMAIL === !config.AUTH_BOOTSTRAP_ADMIN_PASSWORD, {
+    path: ['AUTH_BOOTSTRAP_ADMIN_PASSWORD'],
+    message: 'AUTH_BOOTSTRAP_ADMIN_EMAIL and AUTH_BOOTSTRAP_ADMIN_PASSWORD are set together or not at all',
+  });
 
 export type AuthConfig = z.infer<typeof authConfigSchema>;
 
 export function loadAuthConfig(env = process.env): AuthConfig {
   return loadConfigOrExit(authConfigSchema, env);
+}
+
+/** For tests: the config from the environment with overrides, throwing instead of exiting. */
+export function authConfigFrom(overrides: Record<string, string> = {}): AuthConfig {
+  return parseConfig(authConfigSchema, { ...process.env, ...overrides });
 }

@@ -1,0 +1,9 @@
+// Prisma 7 CLI configuration. The URL is only needed by CLI commands that connect (studio, db pull);
+// migrations run through `npm run db:migrate` (wasm schema engine, scripts/db/).
+import { defineConfig } from 'prisma/config';
+
+export default defineConfig({
+  schema: 'prisma/schema.prisma',
+  migrations: { path: 'prisma/migrations' },
+  datasource: { url: process.env.AUTH_DATABASE_URL ?? 'postgresql://postgres:postgres@127.0.0.1:5432/auth_db' },
+});

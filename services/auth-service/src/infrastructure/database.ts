@@ -1,0 +1,29 @@
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaClient } from '../generated/prisma/client';
+import type { AuthConfig } from './config';
+
+/** Pool sizes by NODE_ENV (DESIGN.md "Storage"): connections, wait for a free connection, connect timeout. */
+const poolByEnvironment = {
+  development: { max: 10, poolTimeoutMs: 5_000, connectTimeoutMs: 5_000 },
+  test: { max: 10, poolTimeoutMs: 5_000, connectTimeoutMs: 5_000 },
+  staging: { max: 5, poolTimeoutMs: 10_000, connectTimeoutMs: 10_000 },
+  production: { max: 20, poolTimeoutMs: 10_000, connectTimeoutMs: 10_000 },
+} as const;
+
+/** The Prisma client of auth_db over node-postgres (no native query engine). */
+export function createPrisma(config: Pick<AuthConfig, 'AUTH_DATABASE_URL' | 'NODE_ENV'>, options: { max?: number } = {}) {
+  const pool = poolByEnvironment[config.NODE_ENV];
+  const adapter = new PrismaPg({
+    connectionString: config.AUTH_DATABASE_URL,
+    max: options.max ?? pool.max,
+    connectionTimeoutMillis: pool.connectTimeoutMs,
+    idleTimeoutMillis: 30_000,
+  });
+  // Prisma 7 has no pool timeout of its own with driver adapters; transactions get the same bound.
+  return new PrismaClient({ adapter, transactionOptions: { maxWait: pool.poolTimeoutMs, timeout: 10_000 } });
+}
+
+export type Prisma = ReturnType<typeof createPrisma>;
+/** The client inside `prisma.$transaction(async (tx) => …)`. */
+export type Tx = Parameters<Parameters<Prisma['$transaction']>[0]>[0];
+export { Prisma as PrismaNamespace } from '../generated/prisma/client';

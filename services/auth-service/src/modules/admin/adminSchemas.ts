@@ -1,0 +1,40 @@
+import { roleSchema } from '@platform/shared';
+import { z } from 'zod';
+import { userViewSchema } from '../users/userView';
+
+export const pageQuery = z.object({
+  cursor: z.uuid().optional().meta({ description: 'nextCursor of the previous page' }),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+
+export const usersPage = z.object({ items: z.array(userViewSchema), nextCursor: z.uuid().nullable() });
+
+export const userIdParams = z.object({ id: z.uuid() });
+
+export const deactivateBody = z
+  .object({ reason: z.string().trim().max(500).optional() })
+  .optional()
+  .meta({ description: 'Optional reason, passed on in user.deactivated' });
+
+export const rolesBody = z.object({
+  roles: z
+    .array(roleSchema)
+    .min(1)
+    .max(10)
+    .meta({ description: 'The complete set of roles; "user" is always kept' }),
+});
+
+export const auditLogsQuery = pageQuery.extend({ userId: z.uuid().optional() });
+
+export const auditLogView = z.object({
+  id: z.uuid(),
+  event: z.string(),
+  userId: z.uuid().nullable(),
+  actorId: z.uuid().nullable(),
+  ip: z.string().nullable(),
+  userAgent: z.string().nullable(),
+  details: z.unknown().nullable(),
+  createdAt: z.iso.datetime({ offset: true }),
+});
+
+export const auditLogsPage = z.object({ items: z.array(auditLogView), nextCursor: z.uuid().nullable() });

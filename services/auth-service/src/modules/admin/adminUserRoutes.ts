@@ -1,0 +1,80 @@
+import { conflict, notFound, requireRole, type Role } from '@platform/shared';
+import type { FastifyInstance } from 'fastify';
+import type { AuthDeps } from '../../infrastructure/authDeps';
+import { contextOf, recordAudit } from '../audit/auditLog';
+import { errorResponse } from '../auth/authSchemas';
+import { toUserView, userViewSchema, withRoles } from '../users/userView';
+import { deactivateBody, pageQuery, rolesBody, userIdParams, usersPage } from './adminSchemas';
+import { setUserStatus } from './userStatus';
+
+/** Admin routes on users: list (cursor paging), deactivate, reactivate, set roles. */
+export function registerAdminUserRoutes(app: FastifyInstance, deps: AuthDeps) {
+  const guard = { preHandler: [deps.authenticate, requireRole('admin')] };
+  const common = { tags: ['admin'], security: [{ bearerAuth: [] }] };
+  const failures = { 400: errorResponse, 401: errorResponse, 403: errorResponse, 404: errorResponse, 409: errorResponse };
+
+  app.get(
+    '/admin/users',
+    { ...guard, schema: { ...common, querystring: pageQuery, response: { 200: usersPage, ...failures } } },
+    async (request) => {
+      const { cursor, limit } = pageQuery.parse(request.query);
+      // Ids are UUIDv7, so id order is creation order and a stable cursor.
+      const rows = await deps.prisma.user.findMany({
+        where: cursor ? { id: { gt: cursor } } : {},
+        orderBy: { id: 'asc' },
+        take: limit + 1,
+        include: withRoles,
+      });
+      const page = rows.slice(0, limit);
+      return { items: page.map(toUserView), nextCursor: rows.length > limit ? page.at(-1)!.id : null };
+    },
+  );
+
+  for (const action of ['deactivate', 'reactivate'] as const) {
+    app.post(
+      `/admin/users/:id/${action}`,
+      {
+        ...guard,
+        schema: {
+          ...common,
+          params: userIdParams,
+          ...(action === 'deactivate' ? { body: deactivateBody } : {}),
+          response: { 200: userViewSchema, ...failures },
+        },
+      },
+      async (request) => {
+        const { id } = userIdParams.parse(request.params);
+        const reason = action === 'deactivate' ? (deactivateBody.parse(request.body)?.reason ?? null) : null;
+        return toUserView(await setUserStatus(deps, request, id, action, reason));
+      },
+    );
+  }
+
+  app.put(
+    '/admin/users/:id/roles',
+    { ...guard, schema: { ...common, params: userIdParams, body: rolesBody, response: { 200: userViewSchema, ...failures } } },
+    async (request) => {
+      const { id } = userIdParams.parse(request.params);
+      const roles = [...new Set<Role>(['user', ...rolesBody.parse(request.body).roles])];
+      const actorId = request.principal!.userId;
+      if (id === actorId && !roles.includes('admin')) {
+        throw conflict('CANNOT_DEMOTE_SELF', 'an admin cannot remove their own admin role');
+      }
+      const user = await deps.prisma.$transaction(async (tx) => {
+        const before = await tx.user.findUnique({ where: { id }, include: withRoles });
+        if (!before || before.status === 'deleted') throw notFound('USER_NOT_FOUND', 'no such user');
+        await tx.userRole.deleteMany({ where: { userId: id, roleName: { notIn: roles } } });
+        await tx.userRole.createMany({ data: roles.map((roleName) => ({ userId: id, roleName })), skipDuplicates: true });
+        const after = await tx.user.update({ where: { id }, data: { version: { increment: 1 } }, include: withRoles });
+        await recordAudit(tx, contextOf(request), {
+          event: 'roles_changed',
+          userId: id,
+          actorId,
+          details: { from: before.roles.map((r) => r.roleName), to: roles },
+        });
+        return after;
+      });
+      return toUserView(user);
+    },
+  );
+}

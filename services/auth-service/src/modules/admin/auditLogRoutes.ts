@@ -1,0 +1,34 @@
+import { requireRole } from '@platform/shared';
+import type { FastifyInstance } from 'fastify';
+import type { AuthDeps } from '../../infrastructure/authDeps';
+import { errorResponse } from '../auth/authSchemas';
+import { auditLogsPage, auditLogsQuery } from './adminSchemas';
+
+/** GET /admin/audit-logs: newest first, optionally of one user, cursor-paged (ids are UUIDv7). */
+export function registerAuditLogRoutes(app: FastifyInstance, deps: AuthDeps) {
+  app.get(
+    '/admin/audit-logs',
+    {
+      preHandler: [deps.authenticate, requireRole('admin')],
+      schema: {
+        tags: ['admin'],
+        security: [{ bearerAuth: [] }],
+        querystring: auditLogsQuery,
+        response: { 200: auditLogsPage, 400: errorResponse, 401: errorResponse, 403: errorResponse },
+      },
+    },
+    async (request) => {
+      const { cursor, limit, userId } = auditLogsQuery.parse(request.query);
+      const rows = await deps.prisma.securityAuditLog.findMany({
+        where: { ...(userId ? { userId } : {}), ...(cursor ? { id: { lt: cursor } } : {}) },
+        orderBy: { id: 'desc' },
+        take: limit + 1,
+      });
+      const page = rows.slice(0, limit);
+      return {
+        items: page.map((row) => ({ ...row, details: row.details ?? null, createdAt: row.createdAt.toISOString() })),
+        nextCursor: rows.length > limit ? page.at(-1)!.id : null,
+      };
+    },
+  );
+}

@@ -1,0 +1,64 @@
+import type { FastifyRequest } from 'fastify';
+import { v7 as uuidv7 } from 'uuid';
+import type { PrismaNamespace, Tx } from '../../infrastructure/database';
+
+/** Security facts worth an audit row. Values are stable: admins filter on them. */
+export const auditEvents = [
+  'user_registered',
+  'login_succeeded',
+  'login_failed',
+  'account_locked',
+  'refresh_token_reused',
+  'logout',
+  'logout_all',
+  'password_changed',
+  'password_reset_requested',
+  'password_reset',
+  'email_verification_requested',
+  'email_verified',
+  'roles_changed',
+  'user_deactivated',
+  'user_reactivated',
+  'account_deleted',
+  'admin_bootstrapped',
+] as const;
+export type AuditEvent = (typeof auditEvents)[number];
+
+/** Who made a request: what the audit log and events need from it, never a secret. */
+export interface RequestContext {
+  ip: string | null;
+  userAgent: string | null;
+  correlationId: string;
+}
+
+export function contextOf(request: FastifyRequest): RequestContext {
+  const userAgent = request.headers['user-agent'];
+  return {
+    ip: request.ip ?? null,
+    userAgent: typeof userAgent === 'string' ? userAgent.slice(0, 512) : null,
+    correlationId: request.correlationId,
+  };
+}
+
+export interface AuditEntry {
+  event: AuditEvent;
+  userId?: string | null;
+  actorId?: string | null;
+  /** Non-secret facts only (reasons, role names, family ids). */
+  details?: PrismaNamespace.InputJsonValue;
+}
+
+/** Writes one audit row, inside the caller's transaction when given one. */
+export async function recordAudit(db: Pick<Tx, 'securityAuditLog'>, context: RequestContext, entry: AuditEntry) {
+  await db.securityAuditLog.create({
+    data: {
+      id: uuidv7(),
+      event: entry.event,
+      userId: entry.userId ?? null,
+      actorId: entry.actorId ?? null,
+      ip: context.ip,
+      userAgent: context.userAgent,
+      ...(entry.details === undefined ? {} : { details: entry.details }),
+    },
+  });
+}

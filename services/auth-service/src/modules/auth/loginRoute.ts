@@ -1,0 +1,66 @@
+import { AppError, tooManyRequests, unauthorized } from '@platform/shared';
+import type { FastifyInstance } from 'fastify';
+import type { AuthDeps } from '../../infrastructure/authDeps';
+import { contextOf, recordAudit } from '../audit/auditLog';
+import { issueSession } from '../sessions/issueSession';
+import { findUserByEmail } from '../users/userView';
+import { errorResponse, loginBody, sessionResponse } from './authSchemas';
+
+const invalidCredentials = () => unauthorized('INVALID_CREDENTIALS', 'email or password is incorrect');
+
+/**
+ * POST /auth/login. Unknown email and wrong password give the same 401 after the same argon2
+ * work; repeated failures lock the account for a growing while (429 with Retry-After).
+ */
+export function registerLoginRoute(app: FastifyInstance, deps: AuthDeps) {
+  app.post(
+    '/auth/login',
+    {
+      schema: {
+        tags: ['auth'],
+        body: loginBody,
+        response: { 200: sessionResponse, 400: errorResponse, 401: errorResponse, 403: errorResponse, 429: errorResponse },
+      },
+      config: { rateLimit: { points: 30, durationSeconds: 60 } },
+    },
+    async (request) => {
+      const { email, password } = loginBody.parse(request.body);
+      const context = contextOf(request);
+      const lockedFor = await deps.lockout.lockedForSeconds(email);
+      if (lockedFor > 0) {
+        deps.loginAttempts.inc({ outcome: 'locked' });
+        throw tooManyRequests(lockedFor, 'ACCOUNT_LOCKED', 'too many failed logins; try again later');
+      }
+
+      const user = await findUserByEmail(deps.prisma, email);
+      const valid = await deps.passwords.verify(user?.passwordHash, password);
+      if (!user || !valid) {
+        deps.loginAttempts.inc({ outcome: 'invalid_credentials' });
+        const lockSeconds = await deps.lockout.recordFailure(email);
+        await recordAudit(deps.prisma, context, {
+          event: 'login_failed',
+          userId: user?.id ?? null,
+          details: { reason: user ? 'wrong_password' : 'unknown_email' },
+        });
+        if (lockSeconds > 0) {
+          await recordAudit(deps.prisma, context, { event: 'account_locked', userId: user?.id ?? null, details: { seconds: lockSeconds } });
+        }
+        throw invalidCredentials();
+      }
+      if (user.status !== 'active') {
+        // Only someone who knows the password learns that the account is deactivated.
+        deps.loginAttempts.inc({ outcome: 'deactivated' });
+        await recordAudit(deps.prisma, context, { event: 'login_failed', userId: user.id, details: { reason: 'deactivated' } });
+        throw new AppError(403, 'ACCOUNT_DEACTIVATED', 'this account is deactivated');
+      }
+
+      await deps.lockout.recordSuccess(email);
+      const session = await deps.prisma.$transaction(async (tx) => {
+        await recordAudit(tx, context, { event: 'login_succeeded', userId: user.id });
+        return (await issueSession(deps, tx, user)).session;
+      });
+      deps.loginAttempts.inc({ outcome: 'success' });
+      return session;
+    },
+  );
+}

@@ -1,0 +1,74 @@
+import { badRequest } from '@platform/shared';
+import type { FastifyInstance } from 'fastify';
+import type { AuthDeps } from '../../infrastructure/authDeps';
+import { contextOf, recordAudit } from '../audit/auditLog';
+import { enqueueUserEvent } from '../outbox/outboxWriter';
+import { loadActiveUser } from '../users/activeUser';
+import { toUserView, userViewSchema } from '../users/userView';
+import { deleteAccountBody, errorResponse, noContent } from './authSchemas';
+
+const bearer = [{ bearerAuth: [] }];
+
+/** GET /auth/me and DELETE /auth/me (erasure, confirmed by the password). */
+export function registerMeRoutes(app: FastifyInstance, deps: AuthDeps) {
+  app.get(
+    '/auth/me',
+    {
+      preHandler: deps.authenticate,
+      schema: { tags: ['auth'], security: bearer, response: { 200: userViewSchema, 401: errorResponse } },
+    },
+    async (request) => toUserView(await loadActiveUser(deps.prisma, request)),
+  );
+
+  app.delete(
+    '/auth/me',
+    {
+      preHandler: deps.authenticate,
+      schema: {
+        tags: ['auth'],
+        security: bearer,
+        body: deleteAccountBody,
+        response: { 204: noContent, 400: errorResponse, 401: errorResponse, 429: errorResponse },
+      },
+      config: { rateLimit: { points: 5, durationSeconds: 900 } },
+    },
+    async (request, reply) => {
+      const { password } = deleteAccountBody.parse(request.body);
+      const user = await loadActiveUser(deps.prisma, request);
+      if (!(await deps.passwords.verify(user.passwordHash, password))) {
+        throw badRequest('INVALID_PASSWORD', 'the password is incorrect', [{ field: 'body.password', message: 'incorrect' }]);
+      }
+      const context = contextOf(request);
+      const deletedAt = new Date();
+      await deps.prisma.$transaction(async (tx) => {
+        // Soft delete: the row stays as a tombstone (id, status, version) so events keep their order
+        // and the audit trail its subject; everything personal or secret goes.
+        const deleted = await tx.user.update({
+          where: { id: user.id },
+          data: {
+            status: 'deleted',
+            email: null,
+            displayName: null,
+            passwordHash: null,
+            emailVerifiedAt: null,
+            deletedAt,
+            version: { increment: 1 },
+          },
+        });
+        await tx.refreshToken.deleteMany({ where: { userId: user.id } });
+        await tx.passwordResetToken.deleteMany({ where: { userId: user.id } });
+        await tx.emailVerificationToken.deleteMany({ where: { userId: user.id } });
+        await tx.userRole.deleteMany({ where: { userId: user.id } });
+        await enqueueUserEvent(tx, {
+          type: 'user.deleted',
+          user: deleted,
+          correlationId: context.correlationId,
+          payload: { deletedAt: deletedAt.toISOString() },
+        });
+        await recordAudit(tx, context, { event: 'account_deleted', userId: user.id });
+      });
+      deps.nudgeRelay();
+      return reply.code(204).send();
+    },
+  );
+}

@@ -1,0 +1,88 @@
+import { unauthorized } from '@platform/shared';
+import type { FastifyInstance } from 'fastify';
+import type { AuthDeps } from '../../infrastructure/authDeps';
+import { contextOf, recordAudit } from '../audit/auditLog';
+import { issueSession } from '../sessions/issueSession';
+import { findRefreshToken, markRotated, revokeAllOfUser, revokeFamily } from '../sessions/refreshTokens';
+import { findUserById } from '../users/userView';
+import { errorResponse, noContent, refreshBody, sessionResponse } from './authSchemas';
+
+const invalidRefreshToken = () => unauthorized('INVALID_REFRESH_TOKEN', 'the refresh token is invalid, expired or revoked');
+
+class ReuseDetected extends Error {}
+
+/** POST /auth/refresh (rotation with reuse detection), /auth/logout and /auth/logout-all. */
+export function registerRefreshRoutes(app: FastifyInstance, deps: AuthDeps) {
+  app.post(
+    '/auth/refresh',
+    {
+      schema: { tags: ['auth'], body: refreshBody, response: { 200: sessionResponse, 401: errorResponse, 429: errorResponse } },
+      config: { rateLimit: { points: 60, durationSeconds: 60 } },
+    },
+    async (request) => {
+      const { refreshToken } = refreshBody.parse(request.body);
+      const context = contextOf(request);
+      const presented = await findRefreshToken(deps.prisma, refreshToken);
+      if (!presented) throw invalidRefreshToken();
+      try {
+        return await deps.prisma.$transaction(async (tx) => {
+          if (presented.revokedReason === 'rotated') throw new ReuseDetected();
+          if (presented.revokedAt || presented.expiresAt <= new Date()) throw invalidRefreshToken();
+          const user = await findUserById(tx, presented.userId);
+          if (!user || user.status !== 'active') throw invalidRefreshToken();
+          const next = await issueSession(deps, tx, user, presented.familyId);
+          // Conditional update: of two concurrent uses of one token, only one may rotate it.
+          if (!(await markRotated(tx, presented.id, next.refreshRow.id))) throw new ReuseDetected();
+          return next.session;
+        });
+      } catch (error) {
+        if (!(error instanceof ReuseDetected)) throw error;
+        // Outside the rolled-back transaction: the revocation and its audit row must stick.
+        const revoked = await deps.prisma.$transaction(async (tx) => {
+          const count = await revokeFamily(tx, presented.familyId, 'reuse_detected');
+          await recordAudit(tx, context, {
+            event: 'refresh_token_reused',
+            userId: presented.userId,
+            details: { familyId: presented.familyId, revokedTokens: count },
+          });
+          return count;
+        });
+        request.log.warn({ userId: presented.userId, familyId: presented.familyId, revoked }, 'refresh token reuse');
+        throw invalidRefreshToken();
+      }
+    },
+  );
+
+  app.post(
+    '/auth/logout',
+    { schema: { tags: ['auth'], body: refreshBody, response: { 204: noContent, 429: errorResponse } } },
+    async (request, reply) => {
+      const { refreshToken } = refreshBody.parse(request.body);
+      const presented = await findRefreshToken(deps.prisma, refreshToken);
+      // Idempotent: logging out with an unknown or spent token is not an error worth telling.
+      if (presented) {
+        await deps.prisma.$transaction(async (tx) => {
+          await revokeFamily(tx, presented.familyId, 'logout');
+          await recordAudit(tx, contextOf(request), { event: 'logout', userId: presented.userId });
+        });
+      }
+      return reply.code(204).send();
+    },
+  );
+
+  app.post(
+    '/auth/logout-all',
+    {
+      preHandler: deps.authenticate,
+      schema: { tags: ['auth'], security: [{ bearerAuth: [] }], response: { 204: noContent, 401: errorResponse } },
+    },
+    async (request, reply) => {
+      const userId = request.principal!.userId;
+      await deps.prisma.$transaction(async (tx) => {
+        const count = await revokeAllOfUser(tx, userId, 'logout_all');
+        await recordAudit(tx, contextOf(request), { event: 'logout_all', userId, details: { revokedTokens: count } });
+      });
+      return reply.code(204).send();
+    },
+  );
+}

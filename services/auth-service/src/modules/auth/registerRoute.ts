@@ -1,0 +1,63 @@
+import { conflict } from '@platform/shared';
+import type { FastifyInstance } from 'fastify';
+import { v7 as uuidv7 } from 'uuid';
+import type { AuthDeps } from '../../infrastructure/authDeps';
+import { isUniqueViolation } from '../../infrastructure/prismaErrors';
+import { contextOf, recordAudit } from '../audit/auditLog';
+import { requestEmailVerification } from '../email/emailVerification';
+import { enqueueUserEvent } from '../outbox/outboxWriter';
+import { issueSession } from '../sessions/issueSession';
+import { withRoles } from '../users/userView';
+import { errorResponse, registerBody, sessionResponse } from './authSchemas';
+
+/**
+ * POST /auth/register: the account, its `user` role, a session, and two events in one
+ * transaction: user.created and the first user.email.verification.requested (the mail a new
+ * user expects).
+ */
+export function registerRegisterRoute(app: FastifyInstance, deps: AuthDeps) {
+  app.post(
+    '/auth/register',
+    {
+      schema: {
+        tags: ['auth'],
+        body: registerBody,
+        response: { 201: sessionResponse, 400: errorResponse, 409: errorResponse, 429: errorResponse },
+      },
+      config: { rateLimit: { points: 10, durationSeconds: 600 } },
+    },
+    async (request, reply) => {
+      const { email, password, displayName } = registerBody.parse(request.body);
+      const context = contextOf(request);
+      const passwordHash = await deps.passwords.hash(password);
+      try {
+        const session = await deps.prisma.$transaction(async (tx) => {
+          const user = await tx.user.create({
+            data: {
+              id: uuidv7(),
+              email,
+              displayName: displayName ?? null,
+              passwordHash,
+              roles: { create: [{ roleName: 'user' }] },
+            },
+            include: withRoles,
+          });
+          await enqueueUserEvent(tx, {
+            type: 'user.created',
+            user,
+            correlationId: context.correlationId,
+            payload: { email, displayName: user.displayName, roles: ['user'], emailVerified: false },
+          });
+          await requestEmailVerification(tx, user, context);
+          await recordAudit(tx, context, { event: 'user_registered', userId: user.id });
+          return (await issueSession(deps, tx, user)).session;
+        });
+        deps.nudgeRelay();
+        return reply.code(201).send(session);
+      } catch (error) {
+        if (isUniqueViolation(error)) throw conflict('EMAIL_TAKEN', 'an account with this email already exists');
+        throw error;
+      }
+    },
+  );
+}

@@ -1,0 +1,76 @@
+import { badRequest, conflict } from '@platform/shared';
+import type { FastifyInstance } from 'fastify';
+import type { AuthDeps } from '../../infrastructure/authDeps';
+import { contextOf, recordAudit } from '../audit/auditLog';
+import { acceptedResponse, errorResponse, verifyEmailBody } from '../auth/authSchemas';
+import { enqueueUserEvent } from '../outbox/outboxWriter';
+import { hashOpaqueToken } from '../tokens/opaqueTokens';
+import { loadActiveUser } from '../users/activeUser';
+import { toUserView, userViewSchema, withRoles } from '../users/userView';
+import { requestEmailVerification } from './emailVerification';
+
+const invalidToken = () => badRequest('INVALID_TOKEN', 'the verification token is invalid, used or expired');
+
+/** POST /auth/email/verification (a new mail) and POST /auth/email/verify (the token from it). */
+export function registerEmailRoutes(app: FastifyInstance, deps: AuthDeps) {
+  app.post(
+    '/auth/email/verification',
+    {
+      preHandler: deps.authenticate,
+      schema: {
+        tags: ['email'],
+        security: [{ bearerAuth: [] }],
+        response: { 202: acceptedResponse, 401: errorResponse, 409: errorResponse, 429: errorResponse },
+      },
+      config: { rateLimit: { points: 5, durationSeconds: 900 } },
+    },
+    async (request, reply) => {
+      const user = await loadActiveUser(deps.prisma, request);
+      if (user.emailVerifiedAt) throw conflict('EMAIL_ALREADY_VERIFIED', 'the email is already verified');
+      await deps.prisma.$transaction((tx) => requestEmailVerification(tx, user, contextOf(request)));
+      deps.nudgeRelay();
+      return reply.code(202).send({ status: 'accepted' as const });
+    },
+  );
+
+  app.post(
+    '/auth/email/verify',
+    {
+      schema: {
+        tags: ['email'],
+        body: verifyEmailBody,
+        response: { 200: userViewSchema, 400: errorResponse, 429: errorResponse },
+      },
+      config: { rateLimit: { points: 20, durationSeconds: 900 } },
+    },
+    async (request) => {
+      const { token } = verifyEmailBody.parse(request.body);
+      const context = contextOf(request);
+      const user = await deps.prisma.$transaction(async (tx) => {
+        const now = new Date();
+        const row = await tx.emailVerificationToken.findUnique({ where: { tokenHash: hashOpaqueToken(token) } });
+        if (!row || row.usedAt || row.expiresAt <= now) throw invalidToken();
+        // Claim the token conditionally so two concurrent uses cannot both succeed.
+        const claimed = await tx.emailVerificationToken.updateMany({ where: { id: row.id, usedAt: null }, data: { usedAt: now } });
+        const current = await tx.user.findUnique({ where: { id: row.userId } });
+        if (claimed.count !== 1 || !current || current.status !== 'active' || !current.email) throw invalidToken();
+        if (current.emailVerifiedAt) return tx.user.findUniqueOrThrow({ where: { id: row.userId }, include: withRoles });
+        const verified = await tx.user.update({
+          where: { id: row.userId },
+          data: { emailVerifiedAt: now, version: { increment: 1 } },
+          include: withRoles,
+        });
+        await enqueueUserEvent(tx, {
+          type: 'user.email.verified',
+          user: verified,
+          correlationId: context.correlationId,
+          payload: { email: current.email, verifiedAt: now.toISOString() },
+        });
+        await recordAudit(tx, context, { event: 'email_verified', userId: verified.id });
+        return verified;
+      });
+      deps.nudgeRelay();
+      return toUserView(user);
+    },
+  );
+}

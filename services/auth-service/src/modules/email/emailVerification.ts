@@ -1,0 +1,35 @@
+import { v7 as uuidv7 } from 'uuid';
+import type { Tx } from '../../infrastructure/database';
+import type { RequestContext } from '../audit/auditLog';
+import { recordAudit } from '../audit/auditLog';
+import { enqueueUserEvent } from '../outbox/outboxWriter';
+import { generateOpaqueToken, hashOpaqueToken } from '../tokens/opaqueTokens';
+
+export const EMAIL_VERIFICATION_TTL_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Issues a one-time verification token (24 h, stored hashed), invalidates earlier unused ones and
+ * enqueues user.email.verification.requested, whose consumer mails the token. No users row
+ * changes, so the event carries the current version.
+ */
+export async function requestEmailVerification(
+  tx: Pick<Tx, 'emailVerificationToken' | 'outboxEvent' | 'securityAuditLog'>,
+  user: { id: string; version: number; email: string | null; displayName: string | null },
+  context: RequestContext,
+) {
+  if (!user.email) throw new Error('a deleted account cannot verify an email');
+  const now = new Date();
+  await tx.emailVerificationToken.updateMany({ where: { userId: user.id, usedAt: null }, data: { usedAt: now } });
+  const token = generateOpaqueToken();
+  const expiresAt = new Date(now.getTime() + EMAIL_VERIFICATION_TTL_MS);
+  await tx.emailVerificationToken.create({
+    data: { id: uuidv7(), userId: user.id, tokenHash: hashOpaqueToken(token), expiresAt },
+  });
+  await enqueueUserEvent(tx, {
+    type: 'user.email.verification.requested',
+    user,
+    correlationId: context.correlationId,
+    payload: { email: user.email, displayName: user.displayName, token, expiresAt: expiresAt.toISOString() },
+  });
+  await recordAudit(tx, context, { event: 'email_verification_requested', userId: user.id });
+}

@@ -1,0 +1,31 @@
+import { call, startTestApp, type TestApp } from '../../../test/testApp';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp();
+});
+afterAll(() => t?.close());
+
+describe('health, docs and keys', () => {
+  it('is ready when Postgres, Redis and SNS answer', async () => {
+    const ready = await call(t, 'GET', '/health/ready');
+    expect(ready.statusCode).toBe(200);
+    expect(ready.json()).toEqual({
+      status: 'ok',
+      checks: { postgres: { status: 'ok' }, redis: { status: 'ok' }, sns: { status: 'ok' } },
+    });
+  });
+
+  it('publishes the OpenAPI document of every route', async () => {
+    const docs = await call(t, 'GET', '/docs/json');
+    const paths = Object.keys(docs.json().paths);
+    expect(paths).toEqual(expect.arrayContaining(['/auth/register', '/auth/login', '/admin/users', '/.well-known/jwks.json']));
+  });
+
+  it('publishes the public signing key, never the private part', async () => {
+    const jwks = await call(t, 'GET', '/.well-known/jwks.json');
+    const [key] = jwks.json().keys;
+    expect(key).toMatchObject({ kty: 'OKP', crv: 'Ed25519', alg: 'EdDSA', use: 'sig' });
+    expect(key.d).toBeUndefined();
+  });
+});

@@ -1,0 +1,37 @@
+import argon2 from 'argon2';
+import type { AuthConfig } from '../../infrastructure/config';
+
+/**
+ * argon2id with OWASP's parameters (19 MiB, 2 iterations, parallelism 1), configurable so tests
+ * can run cheaper. Verifying against an unknown account hashes a dummy, so that unknown emails
+ * and wrong passwords take the same time.
+ */
+export function createPasswordHasher(config: Pick<AuthConfig, 'ARGON2_MEMORY_KIB' | 'ARGON2_TIME_COST'>) {
+  const options = {
+    type: argon2.argon2id,
+    memoryCost: config.ARGON2_MEMORY_KIB,
+    timeCost: config.ARGON2_TIME_COST,
+    parallelism: 1,
+  } as const;
+  let dummyHash: Promise<string> | undefined;
+
+  return {
+    hash: (password: string) => argon2.hash(password, options),
+
+    /** True when `password` matches `hash`; with no hash (unknown account) does the same work and returns false. */
+    async verify(hash: string | null | undefined, password: string): Promise<boolean> {
+      if (!hash) {
+        dummyHash ??= argon2.hash('dummy-password-for-timing', options);
+        await argon2.verify(await dummyHash, password).catch(() => false);
+        return false;
+      }
+      try {
+        return await argon2.verify(hash, password);
+      } catch {
+        return false;
+      }
+    },
+  };
+}
+
+export type PasswordHasher = ReturnType<typeof createPasswordHasher>;

@@ -1,0 +1,108 @@
+import { badRequest } from '@platform/shared';
+import type { FastifyInstance } from 'fastify';
+import { v7 as uuidv7 } from 'uuid';
+import type { AuthDeps } from '../../infrastructure/authDeps';
+import { contextOf, recordAudit } from '../audit/auditLog';
+import { acceptedResponse, changePasswordBody, errorResponse, forgotPasswordBody, noContent, resetPasswordBody } from '../auth/authSchemas';
+import { enqueueUserEvent } from '../outbox/outboxWriter';
+import { revokeAllOfUser } from '../sessions/refreshTokens';
+import { generateOpaqueToken, hashOpaqueToken } from '../tokens/opaqueTokens';
+import { loadActiveUser } from '../users/activeUser';
+import { findUserByEmail } from '../users/userView';
+
+export const PASSWORD_RESET_TTL_MS = 60 * 60 * 1000;
+
+/** POST /auth/password/forgot, /reset and /change. */
+export function registerPasswordRoutes(app: FastifyInstance, deps: AuthDeps) {
+  app.post(
+    '/auth/password/forgot',
+    {
+      schema: { tags: ['password'], body: forgotPasswordBody, response: { 202: acceptedResponse, 400: errorResponse, 429: errorResponse } },
+      config: { rateLimit: { points: 5, durationSeconds: 900 } },
+    },
+    async (request, reply) => {
+      const { email } = forgotPasswordBody.parse(request.body);
+      const context = contextOf(request);
+      // The same answer and the same kind of work whether or not the account exists.
+      const token = generateOpaqueToken();
+      const tokenHash = hashOpaqueToken(token);
+      await deps.prisma.$transaction(async (tx) => {
+        const user = await findUserByEmail(tx, email);
+        if (!user || user.status !== 'active' || !user.email) return;
+        const now = new Date();
+        const expiresAt = new Date(now.getTime() + PASSWORD_RESET_TTL_MS);
+        await tx.passwordResetToken.updateMany({ where: { userId: user.id, usedAt: null }, data: { usedAt: now } });
+        await tx.passwordResetToken.create({ data: { id: uuidv7(), userId: user.id, tokenHash, expiresAt } });
+        await enqueueUserEvent(tx, {
+          type: 'user.password.reset.requested',
+          user,
+          correlationId: context.correlationId,
+          payload: { email: user.email, displayName: user.displayName, token, expiresAt: expiresAt.toISOString() },
+        });
+        await recordAudit(tx, context, { event: 'password_reset_requested', userId: user.id });
+      });
+      deps.nudgeRelay();
+      return reply.code(202).send({ status: 'accepted' as const });
+    },
+  );
+
+  app.post(
+    '/auth/password/reset',
+    {
+      schema: { tags: ['password'], body: resetPasswordBody, response: { 204: noContent, 400: errorResponse, 429: errorResponse } },
+      config: { rateLimit: { points: 10, durationSeconds: 900 } },
+    },
+    async (request, reply) => {
+      const { token, password } = resetPasswordBody.parse(request.body);
+      const context = contextOf(request);
+      const passwordHash = await deps.passwords.hash(password);
+      const invalid = () => badRequest('INVALID_TOKEN', 'the reset token is invalid, used or expired');
+      const userEmail = await deps.prisma.$transaction(async (tx) => {
+        const now = new Date();
+        const row = await tx.passwordResetToken.findUnique({ where: { tokenHash: hashOpaqueToken(token) } });
+        if (!row || row.usedAt || row.expiresAt <= now) throw invalid();
+        const claimed = await tx.passwordResetToken.updateMany({ where: { id: row.id, usedAt: null }, data: { usedAt: now } });
+        const user = await tx.user.findUnique({ where: { id: row.userId } });
+        if (claimed.count !== 1 || !user || user.status !== 'active') throw invalid();
+        await tx.user.update({ where: { id: user.id }, data: { passwordHash, version: { increment: 1 } } });
+        const revoked = await revokeAllOfUser(tx, user.id, 'password_reset');
+        await recordAudit(tx, context, { event: 'password_reset', userId: user.id, details: { revokedTokens: revoked } });
+        return user.email;
+      });
+      // Whoever held the old password is out; the owner may log in at once.
+      if (userEmail) await deps.lockout.recordSuccess(userEmail);
+      return reply.code(204).send();
+    },
+  );
+
+  app.post(
+    '/auth/password/change',
+    {
+      preHandler: deps.authenticate,
+      schema: {
+        tags: ['password'],
+        security: [{ bearerAuth: [] }],
+        body: changePasswordBody,
+        response: { 204: noContent, 400: errorResponse, 401: errorResponse, 429: errorResponse },
+      },
+      config: { rateLimit: { points: 10, durationSeconds: 900 } },
+    },
+    async (request, reply) => {
+      const { currentPassword, newPassword } = changePasswordBody.parse(request.body);
+      const user = await loadActiveUser(deps.prisma, request);
+      if (!(await deps.passwords.verify(user.passwordHash, currentPassword))) {
+        throw badRequest('INVALID_CURRENT_PASSWORD', 'the current password is incorrect', [
+          { field: 'body.currentPassword', message: 'incorrect' },
+        ]);
+      }
+      const passwordHash = await deps.passwords.hash(newPassword);
+      await deps.prisma.$transaction(async (tx) => {
+        await tx.user.update({ where: { id: user.id }, data: { passwordHash, version: { increment: 1 } } });
+        // Other sessions end; the one that changed the password stays signed in.
+        const revoked = await revokeAllOfUser(tx, user.id, 'password_changed', deps.accessTokens.sessionIdOf(request));
+        await recordAudit(tx, contextOf(request), { event: 'password_changed', userId: user.id, details: { revokedTokens: revoked } });
+      });
+      return reply.code(204).send();
+    },
+  );
+}

@@ -1,0 +1,51 @@
+import type { Redis } from '@platform/shared';
+import { RateLimiterRes } from 'rate-limiter-flexible';
+import type { AuthConfig } from '../../infrastructure/config';
+import { createLimiter } from './rateLimits';
+
+const failureWindowSeconds = 15 * 60;
+const lockoutMemorySeconds = 24 * 60 * 60;
+const maxLockoutSeconds = 60 * 60;
+
+/**
+ * Per-account lockout: after LOGIN_LOCKOUT_THRESHOLD failures within 15 minutes the account is
+ * locked for LOGIN_LOCKOUT_BASE_SECONDS, doubling with each lockout in the last 24 h (max 1 h).
+ * Keyed by the normalised email, known or not, so that locking reveals nothing about existence.
+ * Temporary by design: a permanent lock would let anyone lock out any user.
+ */
+export function createLoginLockout(
+  redis: Redis,
+  config: Pick<AuthConfig, 'LOGIN_LOCKOUT_THRESHOLD' | 'LOGIN_LOCKOUT_BASE_SECONDS'>,
+) {
+  const threshold = config.LOGIN_LOCKOUT_THRESHOLD;
+  const failures = createLimiter(redis, 'login-failures', { points: threshold, durationSeconds: failureWindowSeconds });
+  const lockouts = createLimiter(redis, 'login-lockouts', { points: 1_000, durationSeconds: lockoutMemorySeconds });
+
+  return {
+    /** Seconds until the account may try again, or 0 when it is not locked. */
+    async lockedForSeconds(account: string): Promise<number> {
+      const state = await failures.get(account);
+      return state && state.consumedPoints > threshold ? Math.ceil(state.msBeforeNext / 1000) : 0;
+    },
+
+    /** Counts a failure; returns the lockout in seconds when this failure locks the account, else 0. */
+    async recordFailure(account: string): Promise<number> {
+      const state = await failures.consume(account).catch((error: unknown) => {
+        if (error instanceof RateLimiterRes) return error;
+        throw error;
+      });
+      if (state.consumedPoints < threshold) return 0;
+      const { consumedPoints: lockoutsToday } = await lockouts.consume(account);
+      const seconds = Math.min(config.LOGIN_LOCKOUT_BASE_SECONDS * 2 ** (lockoutsToday - 1), maxLockoutSeconds);
+      await failures.block(account, seconds);
+      return seconds;
+    },
+
+    /** A successful login forgets the failures (not the lockout history, which keeps growing locks). */
+    async recordSuccess(account: string) {
+      await failures.delete(account);
+    },
+  };
+}
+
+export type LoginLockout = ReturnType<typeof createLoginLockout>;
