@@ -3,15 +3,35 @@ import {
   awsEndpointOf,
   createAwsClients,
   createBaseApp,
+  createRedis,
+  redisIsReady,
   registerHealthRoutes,
   resolveQueue,
   type AwsClients,
+  type BaseApp,
+  type Logger,
+  type Redis,
 } from '@platform/shared';
-import { loadUserConfig, type UserConfig } from './infrastructure/config';
+import type { JWTVerifyGetKey } from 'jose';
+import { createUserAuthentication } from './infrastructure/authentication';
+import { loadUserConfig, profileCacheTtlSeconds, type UserConfig } from './infrastructure/config';
+import { registerConsumerMetrics, registerDlqDepthGauge } from './infrastructure/consumerMetrics';
+import { createPrisma, type Database } from './infrastructure/database';
+import { createQueueHandlers, startQueueWorkers } from './infrastructure/queueWorkers';
+import { createMailTransport, type MailTransport } from './modules/notifications/mailTransport';
+import { registerUserRoutes } from './routes';
+import { ProfileCache } from './modules/profiles/ProfileCache';
 
 export interface UserAppDeps {
   config?: UserConfig;
   aws?: AwsClients;
+  prisma?: Database;
+  redis?: Redis;
+  /** Key set for access tokens; defaults to the auth-service JWKS (tests pass a local one). */
+  accessTokenKeys?: JWTVerifyGetKey;
+  mailTransport?: MailTransport;
+  /** Run the SQS workers while the app is up (the long-running server); off for tests and Lambda. */
+  workers?: boolean;
 }
 
 /**
@@ -27,9 +47,20 @@ export async function buildApp(deps: UserAppDeps = {}) {
     logLevel: config.LOG_LEVEL,
     prettyLogs: config.NODE_ENV === 'development' && process.stdout.isTTY,
   });
+  const logger = app.log as Logger;
   const aws = deps.aws ?? createAwsClients({ region: config.AWS_REGION, endpoint: awsEndpointOf(config) });
+  const prisma = deps.prisma ?? createPrisma(config);
+  const redis = deps.redis ?? createRedis(config.REDIS_URL, logger.child({ component: 'redis' }));
+  const cache = new ProfileCache({ redis, prisma, ttlSeconds: profileCacheTtlSeconds(config.NODE_ENV), registry: app.metrics, logger });
+  const mailTransport = deps.mailTransport ?? createMailTransport(config, logger);
+
+  const queueHandlers = createQueueHandlers({ prisma, cache, mailTransport, config, logger });
+  const observe = registerConsumerMetrics(app.metrics);
+  registerDlqDepthGauge(app.metrics, { aws, prefix: config.TOPOLOGY_PREFIX, logger });
+  app.decorate('userService', { config, prisma, cache, queueHandlers, observe });
 
   registerHealthRoutes(app, [
+    { name: 'postgres', critical: true, check: () => prisma.$queryRaw`SELECT 1` },
     {
       name: 'sqs',
       critical: true,
@@ -38,10 +69,41 @@ export async function buildApp(deps: UserAppDeps = {}) {
         return aws.sqs.send(new GetQueueAttributesCommand({ QueueUrl: queue.url, AttributeNames: ['QueueArn'] }));
       },
     },
+    // Without Redis every route still answers from Postgres: degraded, not unavailable.
+    { name: 'redis', critical: false, check: async () => (redisIsReady(redis) ? redis.ping() : Promise.reject(new Error(`redis is ${redis.status}`))) },
   ]);
+  registerUserRoutes(app, { prisma, cache, authenticate: createUserAuthentication(config, deps.accessTokenKeys) });
+
+  if (deps.workers) {
+    let stopWorkers: (() => Promise<void>) | undefined;
+    app.addHook('onReady', async () => {
+      stopWorkers = await startQueueWorkers({ aws, prefix: config.TOPOLOGY_PREFIX, handlers: queueHandlers, observe, logger });
+    });
+    // preClose: in-flight messages finish while Postgres and Redis are still open.
+    app.addHook('preClose', async () => stopWorkers?.());
+  }
 
   app.addHook('onClose', async () => {
+    await mailTransport.close?.();
+    if (!deps.redis) redis.disconnect();
+    if (!deps.prisma) await prisma.$disconnect();
     if (!deps.aws) aws.destroy();
   });
   return app;
+}
+
+export type UserApp = BaseApp & { userService: UserServiceContext };
+
+export interface UserServiceContext {
+  config: UserConfig;
+  prisma: Database;
+  cache: ProfileCache;
+  queueHandlers: ReturnType<typeof createQueueHandlers>;
+  observe: ReturnType<typeof registerConsumerMetrics>;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    userService: UserServiceContext;
+  }
 }

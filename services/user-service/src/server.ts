@@ -1,10 +1,13 @@
 import { buildApp } from './app';
 import { loadUserConfig } from './infrastructure/config';
 
-/** Long-running entry point (npm run dev, containers): serves HTTP until SIGTERM, then drains. */
+/**
+ * Long-running entry point (npm run dev, containers): serves HTTP and runs the queue workers until
+ * SIGTERM, then stops polling, lets in-flight messages finish, and closes.
+ */
 async function main() {
   const config = loadUserConfig();
-  const app = await buildApp({ config });
+  const app = await buildApp({ config, workers: config.USER_WORKERS === 'on' });
   let closing = false;
   const shutdown = (signal: NodeJS.Signals) => {
     if (closing) return;

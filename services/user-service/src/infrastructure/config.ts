@@ -13,10 +13,38 @@ export const userConfigSchema = commonEnv.extend({
     .url()
     .default('http://127.0.0.1:3001/.well-known/jwks.json')
     .describe('Where the auth-service publishes its public keys'),
+  AUTH_ISSUER: z
+    .string()
+    .min(1)
+    .default('http://localhost:3001')
+    .describe('The `iss` every access token must carry (the auth-service issuer)'),
+  USER_WORKERS: z
+    .enum(['on', 'off'])
+    .default('on')
+    .describe('Whether the long-running server also runs the SQS queue workers (off for an HTTP-only replica)'),
+  SMTP_URL: z
+    .url()
+    .optional()
+    .describe('SMTP server for mails, e.g. smtp://user:pass@smtp.example.com:587; unset = mails go to MAIL_DIR'),
+  MAIL_DIR: z
+    .string()
+    .min(1)
+    .default('.dev/mail')
+    .describe('Folder the development mail transport writes each mail to (used when SMTP_URL is unset)'),
+  MAIL_FROM: z.string().min(3).default('User Platform <no-reply@localhost>').describe('From address of every mail'),
+  PUBLIC_APP_URL: z
+    .url()
+    .default('http://localhost:3000')
+    .describe('Base URL of the web app that mail links point to (/verify-email, /reset-password)'),
 });
 
 export type UserConfig = z.infer<typeof userConfigSchema>;
 
 export function loadUserConfig(env = process.env): UserConfig {
   return loadConfigOrExit(userConfigSchema, env);
+}
+
+/** Cache TTL of a profile by runtime profile (DESIGN.md: development 15 min, staging 5, production 10). */
+export function profileCacheTtlSeconds(nodeEnv: UserConfig['NODE_ENV']): number {
+  return { development: 15 * 60, staging: 5 * 60, production: 10 * 60, test: 60 }[nodeEnv];
 }

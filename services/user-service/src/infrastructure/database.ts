@@ -1,0 +1,20 @@
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaClient } from '../generated/prisma/client';
+import type { UserConfig } from './config';
+
+/** Pool by NODE_ENV as DESIGN.md says; pg's connectionTimeoutMillis covers both waiting for a pooled connection and connecting. */
+const poolByEnv = {
+  development: { max: 10, connectionTimeoutMillis: 5_000 },
+  test: { max: 5, connectionTimeoutMillis: 5_000 },
+  staging: { max: 5, connectionTimeoutMillis: 10_000 },
+  production: { max: 20, connectionTimeoutMillis: 10_000 },
+} as const;
+
+/** The user_db client: Prisma 7 over @prisma/adapter-pg (no native engine). */
+export function createPrisma(config: Pick<UserConfig, 'USER_DATABASE_URL' | 'NODE_ENV'>) {
+  const adapter = new PrismaPg({ connectionString: config.USER_DATABASE_URL, ...poolByEnv[config.NODE_ENV] });
+  return new PrismaClient({ adapter });
+}
+
+export type Database = ReturnType<typeof createPrisma>;
+export type { Prisma } from '../generated/prisma/client';

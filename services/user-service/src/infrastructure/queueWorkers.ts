@@ -1,0 +1,63 @@
+import {
+  resolveQueue,
+  startQueueWorker,
+  topology,
+  type AwsClients,
+  type HandlerObserver,
+  type Logger,
+  type QueueMessageHandler,
+  type QueueName,
+} from '@platform/shared';
+import type { MailTransport } from '../modules/notifications/mailTransport';
+import { createNotificationHandler } from '../modules/notifications/notificationHandler';
+import { createProfileEventHandler } from '../modules/profiles/profileEventHandler';
+import type { ProfileCache } from '../modules/profiles/ProfileCache';
+import type { UserConfig } from './config';
+import type { Database } from './database';
+
+/** One handler core per queue; the worker below and the Lambda entry run the same functions. */
+export function createQueueHandlers(deps: {
+  prisma: Database;
+  cache: ProfileCache;
+  mailTransport: MailTransport;
+  config: Pick<UserConfig, 'PUBLIC_APP_URL' | 'MAIL_FROM'>;
+  logger: Logger;
+}): Record<QueueName, QueueMessageHandler> {
+  return {
+    'user-profile-events': createProfileEventHandler({ ...deps, logger: deps.logger.child({ consumer: 'profile-events' }) }),
+    'user-notifications': createNotificationHandler({ ...deps, logger: deps.logger.child({ consumer: 'notifications' }) }),
+  };
+}
+
+/**
+ * Starts a long-running sqs-consumer worker per queue and returns a stop function that stops
+ * polling and waits for in-flight messages, so a SIGTERM deletes no message whose effect did not commit.
+ */
+export async function startQueueWorkers(deps: {
+  aws: AwsClients;
+  prefix: string;
+  handlers: Record<QueueName, QueueMessageHandler>;
+  observe: HandlerObserver;
+  logger: Logger;
+  waitTimeSeconds?: number;
+}): Promise<() => Promise<void>> {
+  const workers = await Promise.all(
+    topology.queues.map(async (definition) => {
+      const queue = await resolveQueue(deps.aws, deps.prefix, definition.name);
+      return startQueueWorker({
+        sqs: deps.aws.sqs,
+        queueName: deps.prefix + definition.name,
+        queueUrl: queue.url,
+        handler: deps.handlers[definition.name],
+        logger: deps.logger,
+        observe: deps.observe,
+        // Shorter than the queue's 180 s: the heartbeat keeps extending it while a handler works.
+        visibilityTimeoutSeconds: 60,
+        ...(deps.waitTimeSeconds !== undefined ? { waitTimeSeconds: deps.waitTimeSeconds } : {}),
+      });
+    }),
+  );
+  return async () => {
+    await Promise.all(workers.map((worker) => worker.stop()));
+  };
+}

@@ -1,0 +1,81 @@
+import { conflict, notFound, type BaseApp } from '@platform/shared';
+import type { Database } from '../../infrastructure/database';
+import { lockActiveProfile, principalOf, requireActiveProfile } from '../profiles/profileAccess';
+import type { ProfileCache } from '../profiles/ProfileCache';
+import {
+  addressIdParamsSchema,
+  addressListSchema,
+  addressSchema,
+  createAddressBodySchema,
+  toAddressView,
+  updateAddressBodySchema,
+} from './addressSchemas';
+
+const MAX_ADDRESSES = 20;
+const security = [{ bearerAuth: [] }];
+const tags = ['addresses'];
+const addressNotFound = () => notFound('ADDRESS_NOT_FOUND', 'no such address');
+
+/**
+ * Address book. Writes run in a transaction holding the profile lock, which also serialises the
+ * "at most one default" bookkeeping (the partial unique index in user_db is the backstop).
+ */
+export function registerAddressRoutes(app: BaseApp, { prisma, cache }: { prisma: Database; cache: ProfileCache }) {
+  app.get('/users/me/addresses', { schema: { tags, security, summary: 'List addresses, default first', response: { 200: addressListSchema } } }, async (request) => {
+    const { userId } = principalOf(request);
+    await requireActiveProfile(cache, userId);
+    const rows = await prisma.address.findMany({ where: { userId }, orderBy: [{ isDefault: 'desc' }, { createdAt: 'asc' }] });
+    return { items: rows.map(toAddressView) };
+  });
+
+  app.post(
+    '/users/me/addresses',
+    { schema: { tags, security, summary: 'Add an address (the first one becomes the default)', body: createAddressBodySchema, response: { 201: addressSchema } } },
+    async (request, reply) => {
+      const { userId } = principalOf(request);
+      const created = await prisma.$transaction(async (tx) => {
+        await lockActiveProfile(tx, userId);
+        const count = await tx.address.count({ where: { userId } });
+        if (count >= MAX_ADDRESSES) throw conflict('ADDRESS_LIMIT_REACHED', `at most ${MAX_ADDRESSES} addresses per user`);
+        const isDefault = request.body.isDefault === true || count === 0;
+        if (isDefault) await tx.address.updateMany({ where: { userId, isDefault: true }, data: { isDefault: false } });
+        return tx.address.create({ data: { ...request.body, userId, isDefault } });
+      });
+      return reply.code(201).send(toAddressView(created));
+    },
+  );
+
+  app.patch(
+    '/users/me/addresses/:id',
+    { schema: { tags, security, summary: 'Change an address; isDefault: true makes it the only default', params: addressIdParamsSchema, body: updateAddressBodySchema, response: { 200: addressSchema } } },
+    async (request) => {
+      const { userId } = principalOf(request);
+      const updated = await prisma.$transaction(async (tx) => {
+        await lockActiveProfile(tx, userId);
+        const existing = await tx.address.findFirst({ where: { id: request.params.id, userId } });
+        if (!existing) throw addressNotFound();
+        if (request.body.isDefault === true) await tx.address.updateMany({ where: { userId, isDefault: true, NOT: { id: existing.id } }, data: { isDefault: false } });
+        return tx.address.update({ where: { id: existing.id }, data: request.body });
+      });
+      return toAddressView(updated);
+    },
+  );
+
+  app.delete(
+    '/users/me/addresses/:id',
+    { schema: { tags, security, summary: 'Remove an address; if it was the default, the newest remaining one takes over', params: addressIdParamsSchema } },
+    async (request, reply) => {
+      const { userId } = principalOf(request);
+      await prisma.$transaction(async (tx) => {
+        await lockActiveProfile(tx, userId);
+        const existing = await tx.address.findFirst({ where: { id: request.params.id, userId } });
+        if (!existing) throw addressNotFound();
+        await tx.address.delete({ where: { id: existing.id } });
+        if (!existing.isDefault) return;
+        const successor = await tx.address.findFirst({ where: { userId }, orderBy: { createdAt: 'desc' } });
+        if (successor) await tx.address.update({ where: { id: successor.id }, data: { isDefault: true } });
+      });
+      return reply.code(204).send();
+    },
+  );
+}

@@ -1,0 +1,52 @@
+import type { UserEvent } from '@platform/shared';
+import { Prisma } from '../../generated/prisma/client';
+import type { EventStatus } from '../../generated/prisma/enums';
+
+type Tx = Prisma.TransactionClient;
+
+/** True when this event already reached a final state: a redelivery must change nothing. */
+export async function isSettled(tx: Tx, eventId: string): Promise<boolean> {
+  const row = await tx.eventLog.findUnique({ where: { eventId }, select: { status: true } });
+  return row?.status === 'processed' || row?.status === 'ignored';
+}
+
+/**
+ * Writes the inbox row of an event in the caller's transaction, so the row and the effect commit
+ * together. Only envelope fields are stored: payloads may hold one-time tokens.
+ */
+export async function recordEvent(tx: Tx, event: UserEvent, status: EventStatus, lastError?: string) {
+  const settled = status === 'processed' || status === 'ignored';
+  const fields = {
+    status,
+    lastError: lastError?.slice(0, 1000) ?? null,
+    processedAt: settled ? new Date() : null,
+    leaseUntil: null,
+  };
+  await tx.eventLog.upsert({
+    where: { eventId: event.id },
+    create: {
+      eventId: event.id,
+      type: event.type,
+      userId: event.userId,
+      userVersion: event.userVersion,
+      correlationId: event.correlationId,
+      ...fields,
+    },
+    update: { ...fields, attempts: { increment: 1 } },
+  });
+}
+
+/** A unique violation: two deliveries of one event raced; rerunning sees the winner's row. */
+export function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+}
+
+/** Runs a transaction again once when it lost a race on a unique key. */
+export async function retryOnceOnUniqueViolation<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    return run();
+  }
+}

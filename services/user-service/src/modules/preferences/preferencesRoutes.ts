@@ -1,0 +1,38 @@
+import type { BaseApp } from '@platform/shared';
+import type { Database } from '../../infrastructure/database';
+import { lockActiveProfile, principalOf, requireActiveProfile } from '../profiles/profileAccess';
+import type { ProfileCache } from '../profiles/ProfileCache';
+import { defaultPreferences, preferencesSchema, toPreferencesView } from './preferencesSchemas';
+
+const security = [{ bearerAuth: [] }];
+const tags = ['preferences'];
+
+export function registerPreferencesRoutes(app: BaseApp, { prisma, cache }: { prisma: Database; cache: ProfileCache }) {
+  app.get('/users/me/preferences', { schema: { tags, security, summary: 'Preferences, with defaults for anything never set', response: { 200: preferencesSchema } } }, async (request) => {
+    const { userId } = principalOf(request);
+    await requireActiveProfile(cache, userId);
+    const row = await prisma.userPreferences.findUnique({ where: { userId } });
+    return row ? toPreferencesView(row) : defaultPreferences;
+  });
+
+  app.put(
+    '/users/me/preferences',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Replace preferences (a field left out goes back to its default)',
+        body: preferencesSchema,
+        response: { 200: preferencesSchema },
+      },
+    },
+    async (request) => {
+      const { userId } = principalOf(request);
+      const row = await prisma.$transaction(async (tx) => {
+        await lockActiveProfile(tx, userId);
+        return tx.userPreferences.upsert({ where: { userId }, create: { ...request.body, userId }, update: request.body });
+      });
+      return toPreferencesView(row);
+    },
+  );
+}

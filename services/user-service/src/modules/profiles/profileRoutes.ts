@@ -1,0 +1,66 @@
+import { notFound, type BaseApp } from '@platform/shared';
+import type { Database } from '../../infrastructure/database';
+import { lockActiveProfile, principalOf, requireActiveProfile } from './profileAccess';
+import type { ProfileCache } from './ProfileCache';
+import { profileSchema, toProfileView, updateProfileBodySchema, userIdParamsSchema } from './profileSchemas';
+
+interface Deps {
+  prisma: Database;
+  cache: ProfileCache;
+}
+
+const security = [{ bearerAuth: [] }];
+
+export function registerProfileRoutes(app: BaseApp, { prisma, cache }: Deps) {
+  app.get(
+    '/users/me',
+    { schema: { tags: ['profile'], summary: 'The caller’s profile', security, response: { 200: profileSchema } } },
+    async (request) => requireActiveProfile(cache, principalOf(request).userId),
+  );
+
+  app.patch(
+    '/users/me',
+    {
+      schema: {
+        tags: ['profile'],
+        summary: 'Change display name, phone or avatar (email and status belong to the auth-service)',
+        security,
+        body: updateProfileBodySchema,
+        response: { 200: profileSchema },
+      },
+    },
+    async (request) => {
+      const { userId } = principalOf(request);
+      const updated = await prisma.$transaction(async (tx) => {
+        await lockActiveProfile(tx, userId);
+        return tx.userProfile.update({ where: { id: userId }, data: request.body });
+      });
+      await cache.invalidate(userId);
+      return toProfileView(updated);
+    },
+  );
+
+  app.get(
+    '/users/:id',
+    {
+      schema: {
+        tags: ['profile'],
+        summary: 'A profile by id: the caller’s own, or any for an admin (otherwise 404, so ids cannot be probed)',
+        security,
+        params: userIdParamsSchema,
+        response: { 200: profileSchema },
+      },
+    },
+    async (request) => {
+      const principal = principalOf(request);
+      // A deactivated caller is refused here too, admins included (their token outlives the deactivation).
+      const own = await requireActiveProfile(cache, principal.userId);
+      if (request.params.id === principal.userId) return own;
+      if (!principal.roles.includes('admin')) throw notFound('PROFILE_NOT_FOUND', 'no such profile');
+      // An admin sees any status, the tombstone of a deleted user included.
+      const profile = await cache.get(request.params.id);
+      if (!profile) throw notFound('PROFILE_NOT_FOUND', 'no such profile');
+      return profile;
+    },
+  );
+}

@@ -1,0 +1,109 @@
+import { randomUUID } from 'node:crypto';
+import { createUserEvent, parseConfig, type QueueMessage, type UserEvent, type UserEventPayload, type UserEventType } from '@platform/shared';
+import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { buildApp, type UserAppDeps } from '../src/app';
+import { userConfigSchema, type UserConfig } from '../src/infrastructure/config';
+import type { Mail, MailTransport } from '../src/modules/notifications/mailTransport';
+
+export const TEST_ISSUER = 'http://auth.test';
+
+/**
+ * The test database: USER_DATABASE_URL from globalSetup, else user_test on the test server
+ * (migrated with `USER_DATABASE_URL=… npm run db:migrate -- --service user-service`).
+ */
+export function testDatabaseUrl(): string {
+  if (process.env.USER_DATABASE_URL) return process.env.USER_DATABASE_URL;
+  const server = new URL(process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres');
+  server.pathname = '/user_test';
+  return server.toString();
+}
+
+export function testConfig(overrides: Partial<Record<keyof UserConfig, string>> = {}): UserConfig {
+  return parseConfig(userConfigSchema, {
+    ...process.env,
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+    USER_DATABASE_URL: testDatabaseUrl(),
+    REDIS_URL: process.env.REDIS_URL ?? process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
+    AUTH_ISSUER: TEST_ISSUER,
+    ...overrides,
+  });
+}
+
+/** An Ed25519 signing key served as a local JWKS, and tokens signed with it. */
+export async function createTestSigner() {
+  const { privateKey, publicKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
+  const jwk = { ...(await exportJWK(publicKey)), kid: 'test-key', alg: 'EdDSA', use: 'sig' };
+  return {
+    keys: createLocalJWKSet({ keys: [jwk] }),
+    tokenFor: (userId: string, roles: string[] = ['user']) =>
+      new SignJWT({ roles })
+        .setProtectedHeader({ alg: 'EdDSA', kid: 'test-key' })
+        .setSubject(userId)
+        .setIssuer(TEST_ISSUER)
+        .setAudience('user-platform-api')
+        .setIssuedAt()
+        .setExpirationTime('5m')
+        .sign(privateKey),
+  };
+}
+
+/** Collects mails in memory; `next()` resolves with the next mail sent (no sleeping in tests). */
+export function createMailbox(): MailTransport & { mails: Mail[]; failNext(error: Error): void } {
+  const mails: Mail[] = [];
+  let failure: Error | undefined;
+  return {
+    mails,
+    failNext: (error) => (failure = error),
+    async send(mail) {
+      if (failure) {
+        const error = failure;
+        failure = undefined;
+        throw error;
+      }
+      mails.push(mail);
+    },
+  };
+}
+
+export async function buildTestApp(deps: Partial<UserAppDeps> & { env?: Partial<Record<keyof UserConfig, string>> } = {}) {
+  const signer = await createTestSigner();
+  const { env, ...rest } = deps;
+  const app = await buildApp({ config: testConfig(env), accessTokenKeys: signer.keys, mailTransport: createMailbox(), ...rest });
+  await app.ready();
+  return { app, ...signer };
+}
+
+type Payloads = { [T in UserEventType]: Partial<UserEventPayload<T>> };
+
+const defaultPayloads = (userId: string): { [T in UserEventType]: UserEventPayload<T> } => {
+  const now = new Date().toISOString();
+  const email = `u-${userId.slice(0, 8)}@example.test`;
+  const token = `tok_${randomUUID()}${randomUUID()}`.replace(/-/g, '');
+  return {
+    'user.created': { email, displayName: 'Ada Lovelace', roles: ['user'], emailVerified: false },
+    'user.email.verification.requested': { email, displayName: 'Ada Lovelace', token, expiresAt: now },
+    'user.password.reset.requested': { email, displayName: null, token, expiresAt: now },
+    'user.email.verified': { email, verifiedAt: now },
+    'user.deactivated': { deactivatedAt: now, reason: null },
+    'user.reactivated': { reactivatedAt: now },
+    'user.deleted': { deletedAt: now },
+  };
+};
+
+/** A valid event of any type; fixtures are small typed factories. */
+export function makeEvent<T extends UserEventType>(type: T, userId: string, userVersion: number, payload: Payloads[T] = {}): UserEvent<T> {
+  return createUserEvent({
+    type,
+    userId,
+    userVersion,
+    correlationId: `test-${randomUUID()}`,
+    producer: 'auth-service',
+    payload: { ...defaultPayloads(userId)[type], ...payload } as UserEventPayload<T>,
+  });
+}
+
+export function asQueueMessage(event: UserEvent | string, receiveCount = 1): QueueMessage {
+  const body = typeof event === 'string' ? event : JSON.stringify(event);
+  return { messageId: randomUUID(), body, receiveCount, attributes: typeof event === 'string' ? {} : { type: event.type } };
+}
