@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { createLocalJWKSet, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
+import { InvalidAccessTokenError } from '@platform/shared';
+import { exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK, type JWSHeaderParameters } from 'jose';
 import { z } from 'zod';
 import type { AuthConfig } from '../../infrastructure/config';
 
@@ -20,7 +21,8 @@ export interface SigningKeys {
   activeKid: string;
   privateKey: CryptoKey;
   publicJwks: JWK[];
-  jwks: ReturnType<typeof createLocalJWKSet>;
+  /** Key lookup by kid for jwtVerify; an unknown kid is an invalid token, not an error. */
+  jwks: (header: JWSHeaderParameters) => Promise<CryptoKey>;
 }
 
 /**
@@ -40,11 +42,19 @@ export async function loadSigningKeys(
   const active = jwks.find((jwk) => jwk.kid === activeKid);
   if (!active) throw new Error(`AUTH_ACTIVE_SIGNING_KEY_ID: no key with kid "${activeKid}" in AUTH_SIGNING_KEYS`);
   const publicJwks = jwks.map(({ kty, crv, x, kid }) => ({ kty, crv, x, kid, alg: SIGNING_ALGORITHM, use: 'sig' }));
+  // Our own lookup rather than jose's createLocalJWKSet: its errors would come from this package's
+  // copy of jose, which the shared verifier (another copy) does not recognise as token errors.
+  const publicKeys = new Map<string, CryptoKey>();
+  for (const jwk of publicJwks) publicKeys.set(jwk.kid, (await importJWK(jwk, SIGNING_ALGORITHM)) as CryptoKey);
   return {
     activeKid,
     privateKey: (await importJWK(active, SIGNING_ALGORITHM)) as CryptoKey,
     publicJwks,
-    jwks: createLocalJWKSet({ keys: publicJwks }),
+    jwks: async (header) => {
+      const key = header.kid === undefined ? undefined : publicKeys.get(header.kid);
+      if (!key || header.alg !== SIGNING_ALGORITHM) throw new InvalidAccessTokenError('no matching key');
+      return key;
+    },
   };
 }
 
