@@ -66,12 +66,37 @@ export function createMailbox(): MailTransport & { mails: Mail[]; failNext(error
   };
 }
 
+export interface TestRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  url: string;
+  headers?: Record<string, string>;
+  payload?: unknown;
+}
+
+/**
+ * The app listening on a free port, called over real HTTP. (Fastify's inject() loads the ESM-only
+ * `cookie` package, which Jest's CommonJS runtime cannot require; the auth-service tests do the same.)
+ */
 export async function buildTestApp(deps: Partial<UserAppDeps> & { env?: Partial<Record<keyof UserConfig, string>> } = {}) {
   const signer = await createTestSigner();
   const { env, ...rest } = deps;
   const app = await buildApp({ config: testConfig(env), accessTokenKeys: signer.keys, mailTransport: createMailbox(), ...rest });
-  await app.ready();
-  return { app, ...signer };
+  const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
+  const inject = async ({ method, url, headers = {}, payload }: TestRequest) => {
+    const response = await fetch(baseUrl + url, {
+      method,
+      headers: { ...headers, ...(payload !== undefined ? { 'content-type': 'application/json' } : {}) },
+      ...(payload !== undefined ? { body: JSON.stringify(payload) } : {}),
+    });
+    const text = await response.text();
+    return {
+      statusCode: response.status,
+      headers: Object.fromEntries(response.headers.entries()),
+      body: text,
+      json: () => JSON.parse(text),
+    };
+  };
+  return { app, inject, ...signer };
 }
 
 type Payloads = { [T in UserEventType]: Partial<UserEventPayload<T>> };
@@ -106,4 +131,19 @@ export function makeEvent<T extends UserEventType>(type: T, userId: string, user
 export function asQueueMessage(event: UserEvent | string, receiveCount = 1): QueueMessage {
   const body = typeof event === 'string' ? event : JSON.stringify(event);
   return { messageId: randomUUID(), body, receiveCount, attributes: typeof event === 'string' ? {} : { type: event.type } };
+}
+
+type TestApp = Awaited<ReturnType<typeof buildTestApp>>;
+
+/** A user whose profile exists (made the real way, by user.created) and a token for them. */
+export async function givenUser(t: TestApp, options: { roles?: string[]; status?: 'deactivated' | 'deleted'; displayName?: string } = {}) {
+  const userId = randomUUID();
+  const handle = t.app.userService.queueHandlers['user-profile-events'];
+  const created = makeEvent('user.created', userId, 1, options.displayName ? { displayName: options.displayName } : {});
+  const result = await handle(asQueueMessage(created));
+  if (result.action !== 'acknowledge') throw new Error(`user.created was not applied: ${JSON.stringify(result)}`);
+  if (options.status === 'deactivated') await handle(asQueueMessage(makeEvent('user.deactivated', userId, 2)));
+  if (options.status === 'deleted') await handle(asQueueMessage(makeEvent('user.deleted', userId, 2)));
+  const token = await t.tokenFor(userId, options.roles);
+  return { userId, email: created.payload.email, token, auth: { authorization: `Bearer ${token}` } };
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { QueueMessageHandler } from '@platform/shared';
-import { profileCacheKey } from '../src/modules/profiles/ProfileCache';
-import { asQueueMessage, buildTestApp, makeEvent } from './testApp';
+import { profileCacheKey } from './ProfileCache';
+import { asQueueMessage, buildTestApp, makeEvent } from '../../../test/testApp';
 
 let built: Awaited<ReturnType<typeof buildTestApp>>;
 let handle: QueueMessageHandler;
