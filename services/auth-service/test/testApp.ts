@@ -103,3 +103,19 @@ export async function makeUser(app: Pick<TestApp, 'baseUrl'>, overrides: { email
   if (response.statusCode !== 201) throw new Error(`register failed: ${response.statusCode} ${response.body}`);
   return { email, password, session: response.json<Session>() };
 }
+
+/**
+ * The one-time token of the latest mail event of a user, read from the outbox row before the relay
+ * publishes it (the stand-in for reading the mail).
+ */
+export async function latestMailToken(t: TestApp, userId: string, type: 'user.email.verification.requested' | 'user.password.reset.requested') {
+  const rows = await t.app.authDeps.prisma.outboxEvent.findMany({ where: { type }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] });
+  const row = rows.find((candidate) => (candidate.payload as { userId: string }).userId === userId);
+  if (!row) throw new Error(`no ${type} event for ${userId}`);
+  return (row.payload as { payload: { token: string } }).payload.token;
+}
+
+export async function outboxTypesOf(t: TestApp, userId: string) {
+  const rows = await t.app.authDeps.prisma.outboxEvent.findMany({ orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+  return rows.filter((row) => (row.payload as { userId: string }).userId === userId).map((row) => row.type);
+}
