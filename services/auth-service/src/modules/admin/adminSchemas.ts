@@ -13,7 +13,7 @@ export const userIdParams = z.object({ id: z.uuid() });
 
 export const deactivateBody = z
   .object({ reason: z.string().trim().max(500).optional() })
-  .optional()
+  .nullish()
   .meta({ description: 'Optional reason, passed on in user.deactivated' });
 
 export const rolesBody = z.object({

@@ -48,8 +48,8 @@ export function registerRegisterRoute(app: FastifyInstance, deps: AuthDeps) {
             correlationId: context.correlationId,
             payload: { email, displayName: user.displayName, roles: ['user'], emailVerified: false },
           });
-          await requestEmailVerification(tx, user, context);
           await recordAudit(tx, context, { event: 'user_registered', userId: user.id });
+          await requestEmailVerification(tx, user, context);
           return (await issueSession(deps, tx, user)).session;
         });
         deps.nudgeRelay();

@@ -1,0 +1,92 @@
+import { call, makeUser, outboxTypesOf, startTestApp, strongPassword, uniqueEmail, type Session, type TestApp } from '../../../test/testApp';
+
+const adminEmail = uniqueEmail('root');
+const adminPassword = 'bootstrap-admin-password-1';
+let t: TestApp;
+let admin: Session;
+beforeAll(async () => {
+  t = await startTestApp({ env: { AUTH_BOOTSTRAP_ADMIN_EMAIL: adminEmail, AUTH_BOOTSTRAP_ADMIN_PASSWORD: adminPassword } });
+  admin = (await call(t, 'POST', '/auth/login', { body: { email: adminEmail, password: adminPassword } })).json<Session>();
+});
+afterAll(() => t?.close());
+
+const asAdmin = (method: 'GET' | 'POST' | 'PUT', url: string, body?: unknown) => call(t, method, url, { token: admin.accessToken, body });
+
+describe('bootstrap admin', () => {
+  it('is created from configuration, verified, with both roles', () => {
+    expect(admin.user).toMatchObject({ email: adminEmail, roles: expect.arrayContaining(['user', 'admin']), emailVerified: true });
+  });
+
+  it('is created once, however often the service starts', async () => {
+    const second = await startTestApp({ env: { AUTH_BOOTSTRAP_ADMIN_EMAIL: adminEmail, AUTH_BOOTSTRAP_ADMIN_PASSWORD: 'another-password-2' } });
+    await second.close();
+    expect(await t.app.authDeps.prisma.user.count({ where: { email: adminEmail } })).toBe(1);
+    expect((await call(t, 'POST', '/auth/login', { body: { email: adminEmail, password: adminPassword } })).statusCode).toBe(200);
+  });
+});
+
+describe('admin routes', () => {
+  it('are closed to non-admins (403) and anonymous callers (401)', async () => {
+    const { session } = await makeUser(t);
+    expect((await call(t, 'GET', '/admin/users', { token: session.accessToken })).statusCode).toBe(403);
+    expect((await call(t, 'GET', '/admin/users')).statusCode).toBe(401);
+    expect((await call(t, 'GET', '/admin/audit-logs', { token: session.accessToken })).statusCode).toBe(403);
+  });
+
+  it('list users with cursor paging', async () => {
+    await makeUser(t);
+    await makeUser(t);
+    const first = (await asAdmin('GET', '/admin/users?limit=2')).json();
+    expect(first.items).toHaveLength(2);
+    expect(first.nextCursor).toBe(first.items[1].id);
+    const second = (await asAdmin('GET', `/admin/users?limit=2&cursor=${first.nextCursor}`)).json();
+    expect(second.items[0].id > first.items[1].id).toBe(true);
+    expect((await asAdmin('GET', '/admin/users?limit=1000')).statusCode).toBe(400);
+  });
+
+  it('deactivate: no login, no refresh, event published once; reactivate restores login', async () => {
+    const { email, session } = await makeUser(t);
+    const response = await asAdmin('POST', `/admin/users/${session.user.id}/deactivate`, { reason: 'fraud review' });
+    expect(response.statusCode).toBe(200);
+    expect(response.json().status).toBe('deactivated');
+    expect((await asAdmin('POST', `/admin/users/${session.user.id}/deactivate`)).statusCode).toBe(200); // idempotent
+    expect((await call(t, 'POST', '/auth/refresh', { body: { refreshToken: session.refreshToken } })).statusCode).toBe(401);
+    const login = await call(t, 'POST', '/auth/login', { body: { email, password: strongPassword } });
+    expect(login.statusCode).toBe(403);
+    expect(login.json().error.code).toBe('ACCOUNT_DEACTIVATED');
+    expect((await call(t, 'GET', '/auth/me', { token: session.accessToken })).statusCode).toBe(401);
+
+    expect((await asAdmin('POST', `/admin/users/${session.user.id}/reactivate`)).json().status).toBe('active');
+    expect((await call(t, 'POST', '/auth/login', { body: { email, password: strongPassword } })).statusCode).toBe(200);
+    const types = await outboxTypesOf(t, session.user.id);
+    expect(types.filter((type) => type === 'user.deactivated')).toHaveLength(1);
+    expect(types.at(-1)).toBe('user.reactivated');
+  });
+
+  it('answers 404 for an unknown user and 409 when an admin deactivates themselves', async () => {
+    expect((await asAdmin('POST', `/admin/users/${crypto.randomUUID()}/deactivate`)).statusCode).toBe(404);
+    expect((await asAdmin('POST', `/admin/users/${admin.user.id}/deactivate`)).statusCode).toBe(409);
+    expect((await asAdmin('POST', '/admin/users/not-a-uuid/deactivate')).statusCode).toBe(400);
+  });
+
+  it('changes roles; the new role shows in the next token', async () => {
+    const { session } = await makeUser(t);
+    const response = await asAdmin('PUT', `/admin/users/${session.user.id}/roles`, { roles: ['admin'] });
+    expect(response.statusCode).toBe(200);
+    expect(response.json().roles.sort()).toEqual(['admin', 'user']);
+    const refreshed = (await call(t, 'POST', '/auth/refresh', { body: { refreshToken: session.refreshToken } })).json<Session>();
+    expect((await call(t, 'GET', '/admin/users', { token: refreshed.accessToken })).statusCode).toBe(200);
+    expect((await asAdmin('PUT', `/admin/users/${session.user.id}/roles`, { roles: ['root'] })).statusCode).toBe(400);
+    expect((await asAdmin('PUT', `/admin/users/${admin.user.id}/roles`, { roles: ['user'] })).statusCode).toBe(409);
+  });
+
+  it('reads the audit log of a user, newest first, without secrets', async () => {
+    const { email, session } = await makeUser(t);
+    await call(t, 'POST', '/auth/login', { body: { email, password: 'wrong-password-9' } });
+    await asAdmin('POST', `/admin/users/${session.user.id}/deactivate`);
+    const page = (await asAdmin('GET', `/admin/audit-logs?userId=${session.user.id}&limit=10`)).json();
+    expect(page.items.map((item: { event: string }) => item.event)).toEqual(['user_deactivated', 'login_failed', 'email_verification_requested', 'user_registered']);
+    expect(page.items[0]).toMatchObject({ actorId: admin.user.id, userAgent: 'auth-service-tests', ip: expect.any(String) });
+    expect(JSON.stringify(page)).not.toContain('wrong-password-9');
+  });
+});
