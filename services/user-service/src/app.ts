@@ -57,7 +57,7 @@ export async function buildApp(deps: UserAppDeps = {}) {
   const queueHandlers = createQueueHandlers({ prisma, cache, mailTransport, config, logger });
   const observe = registerConsumerMetrics(app.metrics);
   registerDlqDepthGauge(app.metrics, { aws, prefix: config.TOPOLOGY_PREFIX, logger });
-  app.decorate('userService', { config, prisma, cache, queueHandlers, observe });
+  app.decorate('userService', { config, aws, prisma, cache, queueHandlers, observe });
 
   registerHealthRoutes(app, [
     { name: 'postgres', critical: true, check: () => prisma.$queryRaw`SELECT 1` },
@@ -96,6 +96,7 @@ export type UserApp = BaseApp & { userService: UserServiceContext };
 
 export interface UserServiceContext {
   config: UserConfig;
+  aws: AwsClients;
   prisma: Database;
   cache: ProfileCache;
   queueHandlers: ReturnType<typeof createQueueHandlers>;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createUserEvent, parseConfig, type QueueMessage, type UserEvent, type UserEventPayload, type UserEventType } from '@platform/shared';
+import { createUserEvent, parseConfig, type HandlerObserver, type QueueMessage, type UserEvent, type UserEventPayload, type UserEventType } from '@platform/shared';
 import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { buildApp, type UserAppDeps } from '../src/app';
 import { userConfigSchema, type UserConfig } from '../src/infrastructure/config';
@@ -146,4 +146,36 @@ export async function givenUser(t: TestApp, options: { roles?: string[]; status?
   if (options.status === 'deleted') await handle(asQueueMessage(makeEvent('user.deleted', userId, 2)));
   const token = await t.tokenFor(userId, options.roles);
   return { userId, email: created.payload.email, token, auth: { authorization: `Bearer ${token}` } };
+}
+
+type HandledResult = Parameters<HandlerObserver>[0]['result'];
+
+/**
+ * Wraps an observer so a test can await the handling of a given event id (no sleeping):
+ * `await spy.handled(event.id)` resolves with the result of the next delivery of that event.
+ */
+export function createObserverSpy(inner?: HandlerObserver) {
+  const waiters = new Map<string, Array<(result: HandledResult) => void>>();
+  const observe: HandlerObserver = (observed) => {
+    inner?.(observed);
+    let eventId: string | undefined;
+    try {
+      eventId = (JSON.parse(observed.message.body) as { id?: string }).id;
+    } catch {
+      eventId = observed.message.body;
+    }
+    const pending = eventId ? waiters.get(eventId) : undefined;
+    if (pending?.length) pending.shift()!(observed.result);
+  };
+  const handled = (eventId: string, timeoutMs = 15_000) =>
+    new Promise<HandledResult>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`event ${eventId} was not handled within ${timeoutMs} ms`)), timeoutMs);
+      const list = waiters.get(eventId) ?? [];
+      list.push((result) => {
+        clearTimeout(timer);
+        resolve(result);
+      });
+      waiters.set(eventId, list);
+    });
+  return { observe, handled };
 }

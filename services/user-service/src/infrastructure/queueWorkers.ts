@@ -7,6 +7,7 @@ import {
   type Logger,
   type QueueMessageHandler,
   type QueueName,
+  type QueueWorkerOptions,
 } from '@platform/shared';
 import type { MailTransport } from '../modules/notifications/mailTransport';
 import { createNotificationHandler } from '../modules/notifications/notificationHandler';
@@ -39,7 +40,8 @@ export async function startQueueWorkers(deps: {
   handlers: Record<QueueName, QueueMessageHandler>;
   observe: HandlerObserver;
   logger: Logger;
-  waitTimeSeconds?: number;
+  /** Tests poll briefly and retry at once; production keeps the runner's defaults. */
+  tuning?: Pick<QueueWorkerOptions, 'waitTimeSeconds' | 'retryBackoff'>;
 }): Promise<() => Promise<void>> {
   const workers = await Promise.all(
     topology.queues.map(async (definition) => {
@@ -53,7 +55,7 @@ export async function startQueueWorkers(deps: {
         observe: deps.observe,
         // Shorter than the queue's 180 s: the heartbeat keeps extending it while a handler works.
         visibilityTimeoutSeconds: 60,
-        ...(deps.waitTimeSeconds !== undefined ? { waitTimeSeconds: deps.waitTimeSeconds } : {}),
+        ...deps.tuning,
       });
     }),
   );
