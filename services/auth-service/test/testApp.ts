@@ -9,8 +9,10 @@ import { authConfigFrom } from '../src/infrastructure/config';
  * isolated topology. argon2 runs with a lower cost (1 MiB, t=1) to keep the suite fast;
  * production uses OWASP's parameters (the config defaults).
  */
-export async function startTestApp(options: { env?: Record<string, string>; runOutboxRelay?: boolean } = {}) {
-  const aws = createAwsClients();
+export async function startTestApp(
+  options: { env?: Record<string, string>; runOutboxRelay?: boolean; awsEndpoint?: string } = {},
+) {
+  const aws = options.awsEndpoint ? createAwsClients({ endpoint: options.awsEndpoint, maxAttempts: 1 }) : createAwsClients();
   const topology = await provisionIsolatedTopology(aws);
   const config = authConfigFrom({
     NODE_ENV: 'test',
