@@ -19,11 +19,17 @@ export interface MailTransport {
   close?(): void | Promise<void>;
 }
 
-/** SMTP through nodemailer when SMTP_URL is set; otherwise the development folder transport. */
-export function createMailTransport(config: Pick<UserConfig, 'SMTP_URL' | 'MAIL_DIR' | 'MAIL_FROM'>, logger: Logger): MailTransport {
-  return config.SMTP_URL
-    ? createSmtpMailTransport(config.SMTP_URL, config.MAIL_FROM)
-    : createFolderMailTransport(config.MAIL_DIR, config.MAIL_FROM, logger);
+/**
+ * SMTP through nodemailer when SMTP_URL is set; otherwise the folder transport in development and
+ * test. Staging or production without SMTP_URL refuses to send: the mail events stay in the queue
+ * and its DLQ (redrive once SMTP_URL is set) instead of vanishing into a folder nobody reads.
+ */
+export function createMailTransport(config: Pick<UserConfig, 'SMTP_URL' | 'MAIL_DIR' | 'MAIL_FROM' | 'NODE_ENV'>, logger: Logger): MailTransport {
+  if (config.SMTP_URL) return createSmtpMailTransport(config.SMTP_URL, config.MAIL_FROM);
+  if (config.NODE_ENV === 'development' || config.NODE_ENV === 'test') return createFolderMailTransport(config.MAIL_DIR, config.MAIL_FROM, logger);
+  return {
+    send: () => Promise.reject(new Error('no mail transport: SMTP_URL is not set')),
+  };
 }
 
 export function createSmtpMailTransport(smtpUrl: string, from: string): MailTransport {
