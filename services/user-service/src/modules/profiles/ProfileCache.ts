@@ -25,6 +25,7 @@ export class ProfileCache {
   /** Invalidations that failed while Redis was down; replayed when it is back. */
   private readonly pendingInvalidations = new Set<string>();
   private readonly lookups: Counter<'result'>;
+  private readonly loads: Counter;
   /** Bumped by every invalidation: a load that overlapped one may hold old data and is not stored. */
   private invalidations = 0;
 
@@ -33,6 +34,11 @@ export class ProfileCache {
       name: 'user_profile_cache_lookups_total',
       help: 'Profile cache lookups by result (hit, miss, error = Redis unavailable)',
       labelNames: ['result'] as const,
+      registers: [deps.registry],
+    });
+    this.loads = new Counter({
+      name: 'user_profile_cache_loads_total',
+      help: 'Profiles loaded from Postgres on a cache miss (concurrent misses of one profile share one load)',
       registers: [deps.registry],
     });
     deps.redis.on('ready', () => void this.replayInvalidations());
@@ -75,6 +81,7 @@ export class ProfileCache {
 
   private async loadAndStore(userId: string): Promise<ProfileView | null> {
     const invalidationsBefore = this.invalidations;
+    this.loads.inc();
     const row = await this.deps.prisma.userProfile.findUnique({ where: { id: userId } });
     if (!row) return null;
     const view = toProfileView(row);

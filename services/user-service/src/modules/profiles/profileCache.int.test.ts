@@ -1,0 +1,123 @@
+import { execFileSync } from 'node:child_process';
+import { createServer } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { createRedis, type Logger } from '@platform/shared';
+import { provisionIsolatedTopology } from '@platform/shared/testing';
+import pino from 'pino';
+import { buildTestApp, givenUser } from '../../../test/testApp';
+
+/** A free port for a Redis of our own: stopping the shared one would break other tests. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+const startRedis = (port: number) => execFileSync('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'yes']);
+const stopRedis = (port: number) => execFileSync('redis-cli', ['-p', String(port), 'shutdown', 'nosave']);
+
+async function metricValue(app: Awaited<ReturnType<typeof buildTestApp>>['app'], name: string, labels: Record<string, string> = {}) {
+  const metric = (await app.metrics.getMetricsAsJSON()).find((m) => m.name === name);
+  const values = (metric?.values ?? []) as Array<{ value: number; labels: Record<string, string> }>;
+  return values.filter((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l)).reduce((sum, v) => sum + v.value, 0);
+}
+
+describe('profile cache', () => {
+  let port: number;
+  let redis: ReturnType<typeof createRedis>;
+  let t: Awaited<ReturnType<typeof buildTestApp>>;
+  let provisioned: Awaited<ReturnType<typeof provisionIsolatedTopology>>;
+
+  beforeAll(async () => {
+    port = await freePort();
+    startRedis(port);
+    redis = createRedis(`redis://127.0.0.1:${port}`, pino({ level: 'silent' }) as Logger);
+    await new Promise((resolve) => redis.once('ready', resolve));
+    t = await buildTestApp({ redis });
+    provisioned = await provisionIsolatedTopology(t.app.userService.aws);
+    await t.app.close();
+    // Rebuilt with the isolated topology's prefix, so readiness can reach "its" queues.
+    t = await buildTestApp({ redis, env: { TOPOLOGY_PREFIX: provisioned.prefix } });
+  });
+  afterAll(async () => {
+    await t?.app.close();
+    await provisioned?.destroy();
+    redis?.disconnect();
+    try {
+      stopRedis(port);
+    } catch {
+      // already stopped by the test
+    }
+  });
+
+  it('serves repeated reads from Redis and counts hits and misses', async () => {
+    const user = await givenUser(t);
+    const hitsBefore = await metricValue(t.app, 'user_profile_cache_lookups_total', { result: 'hit' });
+    await t.inject({ method: 'GET', url: '/users/me', headers: user.auth });
+    await t.inject({ method: 'GET', url: '/users/me', headers: user.auth });
+    expect(await redis.ttl(`user:id:${user.userId}`)).toBeGreaterThan(0);
+    expect(await metricValue(t.app, 'user_profile_cache_lookups_total', { result: 'hit' })).toBe(hitsBefore + 1);
+  });
+
+  it('many concurrent misses of one profile cost one Postgres load', async () => {
+    const user = await givenUser(t);
+    const loadsBefore = await metricValue(t.app, 'user_profile_cache_loads_total');
+    const results = await Promise.all(Array.from({ length: 25 }, () => t.app.userService.cache.get(user.userId)));
+    expect(new Set(results.map((profile) => profile?.id))).toEqual(new Set([user.userId]));
+    expect(await metricValue(t.app, 'user_profile_cache_loads_total')).toBe(loadsBefore + 1);
+  });
+
+  it('with Redis stopped, reads and writes still work from Postgres and readiness says degraded', async () => {
+    const user = await givenUser(t);
+    await t.inject({ method: 'GET', url: '/users/me', headers: user.auth }); // cached while Redis is up
+    expect((await t.inject({ method: 'GET', url: '/health/ready' })).json()).toMatchObject({ status: 'ok' });
+
+    const closed = new Promise((resolve) => redis.once('close', resolve));
+    stopRedis(port);
+    await closed;
+
+    const patched = await t.inject({ method: 'PATCH', url: '/users/me', headers: user.auth, payload: { displayName: 'Offline Ada' } });
+    expect(patched.statusCode).toBe(200);
+    const read = await t.inject({ method: 'GET', url: '/users/me', headers: user.auth });
+    expect(read.statusCode).toBe(200);
+    expect(read.json().displayName).toBe('Offline Ada');
+    expect((await t.inject({ method: 'GET', url: '/users/me/wishlist', headers: user.auth })).statusCode).toBe(200);
+
+    const ready = await t.inject({ method: 'GET', url: '/health/ready' });
+    expect(ready.statusCode).toBe(200);
+    expect(ready.json()).toMatchObject({ status: 'degraded', checks: { redis: { status: 'failed' }, postgres: { status: 'ok' }, sqs: { status: 'ok' } } });
+    expect(await metricValue(t.app, 'user_profile_cache_lookups_total', { result: 'error' })).toBeGreaterThan(0);
+
+    // Back up (empty, as this Redis keeps nothing on disk): reads use the cache again and show the change.
+    const ready2 = new Promise((resolve) => redis.once('ready', resolve));
+    startRedis(port);
+    await ready2;
+    const after = await t.inject({ method: 'GET', url: '/users/me', headers: user.auth });
+    expect(after.json().displayName).toBe('Offline Ada');
+    expect(await redis.exists(`user:id:${user.userId}`)).toBe(1);
+  }, 20_000);
+
+  it('exposes queue, cache and DLQ metrics for Prometheus', async () => {
+    const text = await (await t.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(text).toContain('user_profile_cache_lookups_total');
+    expect(text).toMatch(/sqs_dlq_depth\{queue="user-profile-events",service="user-service"\} 0/);
+    expect(text).toContain('queue_messages_processed_total');
+  });
+});
+
+describe('readiness without Postgres', () => {
+  it('is unavailable (503) when the critical database is unreachable', async () => {
+    const t = await buildTestApp({ env: { USER_DATABASE_URL: `postgresql://postgres@127.0.0.1:1/${randomUUID().slice(0, 8)}` } });
+    try {
+      const ready = await t.inject({ method: 'GET', url: '/health/ready' });
+      expect(ready.statusCode).toBe(503);
+      expect(ready.json().checks.postgres.status).toBe('failed');
+    } finally {
+      await t.app.close();
+    }
+  });
+});
