@@ -16,8 +16,9 @@ const generatedPrismaTransform = [
   { jsc: { target: 'es2023', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } },
 ];
 
-// ESM-only dependencies that Jest's CommonJS runtime needs transformed.
-const esmPackages = ['uuid', 'jose'];
+// ESM-only dependencies that Jest's CommonJS runtime needs transformed (cookie: via light-my-request, which
+// app.inject and @fastify/aws-lambda use).
+const esmPackages = ['uuid', 'jose', 'cookie'];
 
 const common = {
   testEnvironment: 'node',

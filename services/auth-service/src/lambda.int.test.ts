@@ -1,0 +1,56 @@
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { createAwsClients } from '@platform/shared';
+import { awaitMessage, provisionIsolatedTopology } from '@platform/shared/testing';
+import { freshAuthDatabase } from '../test/freshDatabase';
+import { randomIp, uniqueEmail } from '../test/testApp';
+import * as handlers from './lambda';
+
+/**
+ * The Lambda handlers build the app from the environment on first use, as on AWS: here a database and a
+ * topology of their own (the relay publishes every pending row).
+ */
+const aws = createAwsClients();
+let topology: Awaited<ReturnType<typeof provisionIsolatedTopology>>;
+beforeAll(async () => {
+  topology = await provisionIsolatedTopology(aws);
+  Object.assign(process.env, {
+    NODE_ENV: 'test',
+    AUTH_DATABASE_URL: await freshAuthDatabase('auth_lambda_test'),
+    TOPOLOGY_PREFIX: topology.prefix,
+    ARGON2_MEMORY_KIB: '1024',
+    ARGON2_TIME_COST: '1',
+  });
+});
+afterAll(async () => {
+  await handlers.closeApp();
+  await topology?.destroy();
+  aws.destroy();
+});
+
+const context = { getRemainingTimeInMillis: () => 60_000 } as unknown as Context;
+
+describe('Lambda handlers', () => {
+  it('serve the HTTP API from API Gateway events, and the scheduled relay publishes its events', async () => {
+    const event = {
+      version: '2.0',
+      routeKey: '$default',
+      rawPath: '/auth/register',
+      rawQueryString: '',
+      headers: { 'content-type': 'application/json', 'user-agent': 'jest' },
+      requestContext: { http: { method: 'POST', path: '/auth/register', sourceIp: randomIp(), protocol: 'HTTP/1.1', userAgent: 'jest' } },
+      body: JSON.stringify({ email: uniqueEmail('lambda'), password: 'violet-harbour-lantern-42' }),
+      isBase64Encoded: false,
+    } as unknown as APIGatewayProxyEventV2;
+    const response = (await handlers.http(event, context)) as { statusCode: number; body: string };
+    expect(response.statusCode).toBe(201);
+    const userId = JSON.parse(response.body).user.id as string;
+
+    expect(await handlers.relay({}, context)).toEqual({ published: 2, failed: 0 });
+    const message = await awaitMessage({
+      sqs: aws.sqs,
+      queueUrl: topology.queues['user-profile-events']!.url,
+      matches: (m) => m.Body?.includes(userId) ?? false,
+    });
+    expect(message.MessageAttributes?.type?.StringValue).toBe('user.created');
+  });
+});

@@ -1,0 +1,49 @@
+import awsLambdaFastify from '@fastify/aws-lambda';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { buildApp, type AuthApp } from './app';
+
+/**
+ * Lambda entry points, from the same buildApp as the server:
+ * - `http`: the HTTP API behind API Gateway (httpApi). No in-process relay: a frozen Lambda cannot
+ *   run timers; the scheduled `relay` publishes instead.
+ * - `relay`: every minute, publishes pending outbox events until the backlog is drained or time runs short.
+ * The app is built once per container and reused across invocations.
+ */
+let app: Promise<AuthApp> | undefined;
+const appOnce = () => (app ??= buildApp({ runOutboxRelay: false }));
+
+let proxy: Promise<(event: APIGatewayProxyEventV2, context: Context) => Promise<unknown>> | undefined;
+
+export async function http(event: APIGatewayProxyEventV2, context: Context) {
+  proxy ??= appOnce().then(async (instance) => {
+    const handler = awsLambdaFastify(instance, { decorateRequest: false });
+    await instance.ready();
+    return handler as (event: APIGatewayProxyEventV2, context: Context) => Promise<unknown>;
+  });
+  return (await proxy)(event, context);
+}
+
+const safetyMarginMs = 10_000;
+
+export async function relay(_event: unknown, context: Pick<Context, 'getRemainingTimeInMillis'>) {
+  const instance = await appOnce();
+  let published = 0;
+  let failed = 0;
+  while (context.getRemainingTimeInMillis() > safetyMarginMs) {
+    const run = await instance.publishPendingOutboxEvents();
+    published += run.published;
+    failed += run.failed;
+    // Done when a run found less than a full batch, or the endpoint is failing (backoff applies).
+    if (run.failed > 0 || run.published < instance.authDeps.config.OUTBOX_RELAY_BATCH_SIZE) break;
+  }
+  instance.log.info({ published, failed }, 'scheduled outbox relay run');
+  return { published, failed };
+}
+
+/** Closes the cached app (tests; a Lambda container simply ends). */
+export async function closeApp() {
+  const instance = await app;
+  app = undefined;
+  proxy = undefined;
+  await instance?.close();
+}
