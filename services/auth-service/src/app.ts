@@ -85,7 +85,11 @@ export async function buildApp(deps: AuthAppDeps = {}) {
         });
 
   const signingKeys = await loadSigningKeys(config);
-  const accessTokens = createAccessTokens({ keys: signingKeys, issuer: config.AUTH_ISSUER, ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS });
+  const accessTokens = createAccessTokens({
+    keys: signingKeys,
+    issuer: config.AUTH_ISSUER,
+    ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+  });
   const authDeps: AuthDeps = {
     config,
     prisma,

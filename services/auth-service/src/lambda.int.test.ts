@@ -37,7 +37,9 @@ describe('Lambda handlers', () => {
       rawPath: '/auth/register',
       rawQueryString: '',
       headers: { 'content-type': 'application/json', 'user-agent': 'jest' },
-      requestContext: { http: { method: 'POST', path: '/auth/register', sourceIp: randomIp(), protocol: 'HTTP/1.1', userAgent: 'jest' } },
+      requestContext: {
+        http: { method: 'POST', path: '/auth/register', sourceIp: randomIp(), protocol: 'HTTP/1.1', userAgent: 'jest' },
+      },
       body: JSON.stringify({ email: uniqueEmail('lambda'), password: 'violet-harbour-lantern-42' }),
       isBase64Encoded: false,
     } as unknown as APIGatewayProxyEventV2;
@@ -52,5 +54,5 @@ describe('Lambda handlers', () => {
       matches: (m) => m.Body?.includes(userId) ?? false,
     });
     expect(message.MessageAttributes?.type?.StringValue).toBe('user.created');
-  });
+  }, 20_000); // the first request builds the whole app (keys, pools, bootstrap) inside the test
 });

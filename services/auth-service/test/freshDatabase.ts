@@ -23,7 +23,10 @@ export async function freshAuthDatabase(name: string): Promise<string> {
   await client.connect();
   try {
     const migrations = path.resolve(__dirname, '../prisma/migrations');
-    for (const dir of readdirSync(migrations, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort()) {
+    for (const dir of readdirSync(migrations, { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name)
+      .sort()) {
       await client.query(readFileSync(path.join(migrations, dir, 'migration.sql'), 'utf8'));
     }
   } finally {

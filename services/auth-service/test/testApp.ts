@@ -12,7 +12,9 @@ import { authConfigFrom } from '../src/infrastructure/config';
 export async function startTestApp(
   options: { env?: Record<string, string>; runOutboxRelay?: boolean; awsEndpoint?: string } = {},
 ) {
-  const aws = options.awsEndpoint ? createAwsClients({ endpoint: options.awsEndpoint, maxAttempts: 1 }) : createAwsClients();
+  const aws = options.awsEndpoint
+    ? createAwsClients({ endpoint: options.awsEndpoint, maxAttempts: 1 })
+    : createAwsClients();
   const topology = await provisionIsolatedTopology(aws);
   const config = authConfigFrom({
     NODE_ENV: 'test',
@@ -45,7 +47,7 @@ export type TestApp = Awaited<ReturnType<typeof startTestApp>>;
 /** A client IP of its own per test, so per-IP rate limits of one test do not touch another. */
 export function randomIp(): string {
   const [a, b, c] = randomBytes(3);
-  return `10.${a}.${b}.${c! % 250 + 1}`;
+  return `10.${a}.${b}.${(c! % 250) + 1}`;
 }
 
 export function uniqueEmail(label = 'user'): string {
@@ -98,10 +100,15 @@ export interface Session {
 }
 
 /** Registers a fresh account through the API (fixture factory). */
-export async function makeUser(app: Pick<TestApp, 'baseUrl'>, overrides: { email?: string; password?: string; displayName?: string } = {}) {
+export async function makeUser(
+  app: Pick<TestApp, 'baseUrl'>,
+  overrides: { email?: string; password?: string; displayName?: string } = {},
+) {
   const email = overrides.email ?? uniqueEmail();
   const password = overrides.password ?? strongPassword;
-  const response = await call(app, 'POST', '/auth/register', { body: { email, password, displayName: overrides.displayName } });
+  const response = await call(app, 'POST', '/auth/register', {
+    body: { email, password, displayName: overrides.displayName },
+  });
   if (response.statusCode !== 201) throw new Error(`register failed: ${response.statusCode} ${response.body}`);
   return { email, password, session: response.json<Session>() };
 }
@@ -110,8 +117,15 @@ export async function makeUser(app: Pick<TestApp, 'baseUrl'>, overrides: { email
  * The one-time token of the latest mail event of a user, read from the outbox row before the relay
  * publishes it (the stand-in for reading the mail).
  */
-export async function latestMailToken(t: TestApp, userId: string, type: 'user.email.verification.requested' | 'user.password.reset.requested') {
-  const rows = await t.app.authDeps.prisma.outboxEvent.findMany({ where: { type }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] });
+export async function latestMailToken(
+  t: TestApp,
+  userId: string,
+  type: 'user.email.verification.requested' | 'user.password.reset.requested',
+) {
+  const rows = await t.app.authDeps.prisma.outboxEvent.findMany({
+    where: { type },
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+  });
   const row = rows.find((candidate) => (candidate.payload as { userId: string }).userId === userId);
   if (!row) throw new Error(`no ${type} event for ${userId}`);
   return (row.payload as { payload: { token: string } }).payload.token;

@@ -8,7 +8,9 @@ describe('auth-service configuration', () => {
   });
 
   it('needs the bootstrap admin email and password together', () => {
-    expect(() => parseConfig(authConfigSchema, { AUTH_BOOTSTRAP_ADMIN_EMAIL: 'root@example.com' })).toThrow(/AUTH_BOOTSTRAP_ADMIN_PASSWORD/);
+    expect(() => parseConfig(authConfigSchema, { AUTH_BOOTSTRAP_ADMIN_EMAIL: 'root@example.com' })).toThrow(
+      /AUTH_BOOTSTRAP_ADMIN_PASSWORD/,
+    );
   });
 
   it('defaults to OWASP argon2id parameters and 15-minute access tokens', () => {

@@ -11,7 +11,10 @@ const poolByEnvironment = {
 } as const;
 
 /** The Prisma client of auth_db over node-postgres (no native query engine). */
-export function createPrisma(config: Pick<AuthConfig, 'AUTH_DATABASE_URL' | 'NODE_ENV'>, options: { max?: number } = {}) {
+export function createPrisma(
+  config: Pick<AuthConfig, 'AUTH_DATABASE_URL' | 'NODE_ENV'>,
+  options: { max?: number } = {},
+) {
   const pool = poolByEnvironment[config.NODE_ENV];
   const adapter = new PrismaPg({
     connectionString: config.AUTH_DATABASE_URL,

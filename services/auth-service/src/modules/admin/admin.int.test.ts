@@ -1,27 +1,49 @@
-import { call, makeUser, outboxTypesOf, startTestApp, strongPassword, uniqueEmail, type Session, type TestApp } from '../../../test/testApp';
+import {
+  call,
+  makeUser,
+  outboxTypesOf,
+  startTestApp,
+  strongPassword,
+  uniqueEmail,
+  type Session,
+  type TestApp,
+} from '../../../test/testApp';
 
 const adminEmail = uniqueEmail('root');
 const adminPassword = 'bootstrap-admin-password-1';
 let t: TestApp;
 let admin: Session;
 beforeAll(async () => {
-  t = await startTestApp({ env: { AUTH_BOOTSTRAP_ADMIN_EMAIL: adminEmail, AUTH_BOOTSTRAP_ADMIN_PASSWORD: adminPassword } });
-  admin = (await call(t, 'POST', '/auth/login', { body: { email: adminEmail, password: adminPassword } })).json<Session>();
+  t = await startTestApp({
+    env: { AUTH_BOOTSTRAP_ADMIN_EMAIL: adminEmail, AUTH_BOOTSTRAP_ADMIN_PASSWORD: adminPassword },
+  });
+  admin = (
+    await call(t, 'POST', '/auth/login', { body: { email: adminEmail, password: adminPassword } })
+  ).json<Session>();
 });
 afterAll(() => t?.close());
 
-const asAdmin = (method: 'GET' | 'POST' | 'PUT', url: string, body?: unknown) => call(t, method, url, { token: admin.accessToken, body });
+const asAdmin = (method: 'GET' | 'POST' | 'PUT', url: string, body?: unknown) =>
+  call(t, method, url, { token: admin.accessToken, body });
 
 describe('bootstrap admin', () => {
   it('is created from configuration, verified, with both roles', () => {
-    expect(admin.user).toMatchObject({ email: adminEmail, roles: expect.arrayContaining(['user', 'admin']), emailVerified: true });
+    expect(admin.user).toMatchObject({
+      email: adminEmail,
+      roles: expect.arrayContaining(['user', 'admin']),
+      emailVerified: true,
+    });
   });
 
   it('is created once, however often the service starts', async () => {
-    const second = await startTestApp({ env: { AUTH_BOOTSTRAP_ADMIN_EMAIL: adminEmail, AUTH_BOOTSTRAP_ADMIN_PASSWORD: 'another-password-2' } });
+    const second = await startTestApp({
+      env: { AUTH_BOOTSTRAP_ADMIN_EMAIL: adminEmail, AUTH_BOOTSTRAP_ADMIN_PASSWORD: 'another-password-2' },
+    });
     await second.close();
     expect(await t.app.authDeps.prisma.user.count({ where: { email: adminEmail } })).toBe(1);
-    expect((await call(t, 'POST', '/auth/login', { body: { email: adminEmail, password: adminPassword } })).statusCode).toBe(200);
+    expect(
+      (await call(t, 'POST', '/auth/login', { body: { email: adminEmail, password: adminPassword } })).statusCode,
+    ).toBe(200);
   });
 });
 
@@ -50,7 +72,9 @@ describe('admin routes', () => {
     expect(response.statusCode).toBe(200);
     expect(response.json().status).toBe('deactivated');
     expect((await asAdmin('POST', `/admin/users/${session.user.id}/deactivate`)).statusCode).toBe(200); // idempotent
-    expect((await call(t, 'POST', '/auth/refresh', { body: { refreshToken: session.refreshToken } })).statusCode).toBe(401);
+    expect((await call(t, 'POST', '/auth/refresh', { body: { refreshToken: session.refreshToken } })).statusCode).toBe(
+      401,
+    );
     const login = await call(t, 'POST', '/auth/login', { body: { email, password: strongPassword } });
     expect(login.statusCode).toBe(403);
     expect(login.json().error.code).toBe('ACCOUNT_DEACTIVATED');
@@ -74,7 +98,9 @@ describe('admin routes', () => {
     const response = await asAdmin('PUT', `/admin/users/${session.user.id}/roles`, { roles: ['admin'] });
     expect(response.statusCode).toBe(200);
     expect(response.json().roles.sort()).toEqual(['admin', 'user']);
-    const refreshed = (await call(t, 'POST', '/auth/refresh', { body: { refreshToken: session.refreshToken } })).json<Session>();
+    const refreshed = (
+      await call(t, 'POST', '/auth/refresh', { body: { refreshToken: session.refreshToken } })
+    ).json<Session>();
     expect((await call(t, 'GET', '/admin/users', { token: refreshed.accessToken })).statusCode).toBe(200);
     expect((await asAdmin('PUT', `/admin/users/${session.user.id}/roles`, { roles: ['root'] })).statusCode).toBe(400);
     expect((await asAdmin('PUT', `/admin/users/${admin.user.id}/roles`, { roles: ['user'] })).statusCode).toBe(409);
@@ -85,8 +111,17 @@ describe('admin routes', () => {
     await call(t, 'POST', '/auth/login', { body: { email, password: 'wrong-password-9' } });
     await asAdmin('POST', `/admin/users/${session.user.id}/deactivate`);
     const page = (await asAdmin('GET', `/admin/audit-logs?userId=${session.user.id}&limit=10`)).json();
-    expect(page.items.map((item: { event: string }) => item.event)).toEqual(['user_deactivated', 'login_failed', 'email_verification_requested', 'user_registered']);
-    expect(page.items[0]).toMatchObject({ actorId: admin.user.id, userAgent: 'auth-service-tests', ip: expect.any(String) });
+    expect(page.items.map((item: { event: string }) => item.event)).toEqual([
+      'user_deactivated',
+      'login_failed',
+      'email_verification_requested',
+      'user_registered',
+    ]);
+    expect(page.items[0]).toMatchObject({
+      actorId: admin.user.id,
+      userAgent: 'auth-service-tests',
+      ip: expect.any(String),
+    });
     expect(JSON.stringify(page)).not.toContain('wrong-password-9');
   });
 });

@@ -17,11 +17,7 @@ export const deactivateBody = z
   .meta({ description: 'Optional reason, passed on in user.deactivated' });
 
 export const rolesBody = z.object({
-  roles: z
-    .array(roleSchema)
-    .min(1)
-    .max(10)
-    .meta({ description: 'The complete set of roles; "user" is always kept' }),
+  roles: z.array(roleSchema).min(1).max(10).meta({ description: 'The complete set of roles; "user" is always kept' }),
 });
 
 export const auditLogsQuery = pageQuery.extend({ userId: z.uuid().optional() });

@@ -11,7 +11,13 @@ import { setUserStatus } from './userStatus';
 export function registerAdminUserRoutes(app: FastifyInstance, deps: AuthDeps) {
   const guard = { preHandler: [deps.authenticate, requireRole('admin')] };
   const common = { tags: ['admin'], security: [{ bearerAuth: [] }] };
-  const failures = { 400: errorResponse, 401: errorResponse, 403: errorResponse, 404: errorResponse, 409: errorResponse };
+  const failures = {
+    400: errorResponse,
+    401: errorResponse,
+    403: errorResponse,
+    404: errorResponse,
+    409: errorResponse,
+  };
 
   app.get(
     '/admin/users',
@@ -52,7 +58,10 @@ export function registerAdminUserRoutes(app: FastifyInstance, deps: AuthDeps) {
 
   app.put(
     '/admin/users/:id/roles',
-    { ...guard, schema: { ...common, params: userIdParams, body: rolesBody, response: { 200: userViewSchema, ...failures } } },
+    {
+      ...guard,
+      schema: { ...common, params: userIdParams, body: rolesBody, response: { 200: userViewSchema, ...failures } },
+    },
     async (request) => {
       const { id } = userIdParams.parse(request.params);
       const roles = [...new Set<Role>(['user', ...rolesBody.parse(request.body).roles])];
@@ -64,7 +73,10 @@ export function registerAdminUserRoutes(app: FastifyInstance, deps: AuthDeps) {
         const before = await tx.user.findUnique({ where: { id }, include: withRoles });
         if (!before || before.status === 'deleted') throw notFound('USER_NOT_FOUND', 'no such user');
         await tx.userRole.deleteMany({ where: { userId: id, roleName: { notIn: roles } } });
-        await tx.userRole.createMany({ data: roles.map((roleName) => ({ userId: id, roleName })), skipDuplicates: true });
+        await tx.userRole.createMany({
+          data: roles.map((roleName) => ({ userId: id, roleName })),
+          skipDuplicates: true,
+        });
         const after = await tx.user.update({ where: { id }, data: { version: { increment: 1 } }, include: withRoles });
         await recordAudit(tx, contextOf(request), {
           event: 'roles_changed',

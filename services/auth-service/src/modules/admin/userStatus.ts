@@ -19,7 +19,8 @@ export async function setUserStatus(
   reason: string | null,
 ) {
   const actorId = request.principal!.userId;
-  if (id === actorId && action === 'deactivate') throw conflict('CANNOT_DEACTIVATE_SELF', 'an admin cannot deactivate themselves');
+  if (id === actorId && action === 'deactivate')
+    throw conflict('CANNOT_DEACTIVATE_SELF', 'an admin cannot deactivate themselves');
   const context = contextOf(request);
   const target = action === 'deactivate' ? 'deactivated' : 'active';
   const user = await deps.prisma.$transaction(async (tx) => {
@@ -40,7 +41,12 @@ export async function setUserStatus(
         correlationId: context.correlationId,
         payload: { deactivatedAt: now.toISOString(), reason },
       });
-      await recordAudit(tx, context, { event: 'user_deactivated', userId: id, actorId, details: { revokedTokens: revoked, reason } });
+      await recordAudit(tx, context, {
+        event: 'user_deactivated',
+        userId: id,
+        actorId,
+        details: { revokedTokens: revoked, reason },
+      });
     } else {
       await enqueueUserEvent(tx, {
         type: 'user.reactivated',

@@ -1,4 +1,12 @@
-import { call, makeUser, startTestApp, strongPassword, uniqueEmail, type Session, type TestApp } from '../../../test/testApp';
+import {
+  call,
+  makeUser,
+  startTestApp,
+  strongPassword,
+  uniqueEmail,
+  type Session,
+  type TestApp,
+} from '../../../test/testApp';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -14,7 +22,9 @@ const outboxTypesOf = async (userId: string) =>
 describe('POST /auth/register', () => {
   it('creates the account, a session and exactly its two events', async () => {
     const email = uniqueEmail();
-    const response = await call(t, 'POST', '/auth/register', { body: { email: email.toUpperCase(), password: strongPassword, displayName: 'Ada' } });
+    const response = await call(t, 'POST', '/auth/register', {
+      body: { email: email.toUpperCase(), password: strongPassword, displayName: 'Ada' },
+    });
     expect(response.statusCode).toBe(201);
     const session = response.json<Session>();
     expect(session.user).toMatchObject({ email, roles: ['user'], emailVerified: false });
@@ -44,7 +54,9 @@ describe('POST /auth/register', () => {
   });
 
   it('refuses a malformed email with 400', async () => {
-    const response = await call(t, 'POST', '/auth/register', { body: { email: 'not-an-email', password: strongPassword } });
+    const response = await call(t, 'POST', '/auth/register', {
+      body: { email: 'not-an-email', password: strongPassword },
+    });
     expect(response.statusCode).toBe(400);
   });
 });
@@ -62,7 +74,9 @@ describe('POST /auth/login', () => {
   it('answers an unknown email exactly like a wrong password (no enumeration)', async () => {
     const { email } = await makeUser(t);
     const wrong = await call(t, 'POST', '/auth/login', { body: { email, password: 'not-the-password-1' } });
-    const unknown = await call(t, 'POST', '/auth/login', { body: { email: uniqueEmail(), password: 'not-the-password-1' } });
+    const unknown = await call(t, 'POST', '/auth/login', {
+      body: { email: uniqueEmail(), password: 'not-the-password-1' },
+    });
     expect(wrong.statusCode).toBe(401);
     expect(unknown.statusCode).toBe(401);
     expect(unknown.body).toBe(wrong.body);
@@ -71,7 +85,9 @@ describe('POST /auth/login', () => {
   it('audits failures without secrets', async () => {
     const { email, session } = await makeUser(t);
     await call(t, 'POST', '/auth/login', { body: { email, password: 'secret-guess-99' } });
-    const rows = await t.app.authDeps.prisma.securityAuditLog.findMany({ where: { userId: session.user.id, event: 'login_failed' } });
+    const rows = await t.app.authDeps.prisma.securityAuditLog.findMany({
+      where: { userId: session.user.id, event: 'login_failed' },
+    });
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ userAgent: 'auth-service-tests', details: { reason: 'wrong_password' } });
     expect(JSON.stringify(rows)).not.toContain('secret-guess-99');

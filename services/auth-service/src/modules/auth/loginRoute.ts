@@ -19,7 +19,13 @@ export function registerLoginRoute(app: FastifyInstance, deps: AuthDeps) {
       schema: {
         tags: ['auth'],
         body: loginBody,
-        response: { 200: sessionResponse, 400: errorResponse, 401: errorResponse, 403: errorResponse, 429: errorResponse },
+        response: {
+          200: sessionResponse,
+          400: errorResponse,
+          401: errorResponse,
+          403: errorResponse,
+          429: errorResponse,
+        },
       },
       config: { rateLimit: { points: 30, durationSeconds: 60 } },
     },
@@ -43,14 +49,22 @@ export function registerLoginRoute(app: FastifyInstance, deps: AuthDeps) {
           details: { reason: user ? 'wrong_password' : 'unknown_email' },
         });
         if (lockSeconds > 0) {
-          await recordAudit(deps.prisma, context, { event: 'account_locked', userId: user?.id ?? null, details: { seconds: lockSeconds } });
+          await recordAudit(deps.prisma, context, {
+            event: 'account_locked',
+            userId: user?.id ?? null,
+            details: { seconds: lockSeconds },
+          });
         }
         throw invalidCredentials();
       }
       if (user.status !== 'active') {
         // Only someone who knows the password learns that the account is deactivated.
         deps.loginAttempts.inc({ outcome: 'deactivated' });
-        await recordAudit(deps.prisma, context, { event: 'login_failed', userId: user.id, details: { reason: 'deactivated' } });
+        await recordAudit(deps.prisma, context, {
+          event: 'login_failed',
+          userId: user.id,
+          details: { reason: 'deactivated' },
+        });
         throw new AppError(403, 'ACCOUNT_DEACTIVATED', 'this account is deactivated');
       }
 

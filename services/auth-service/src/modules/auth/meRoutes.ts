@@ -36,7 +36,9 @@ export function registerMeRoutes(app: FastifyInstance, deps: AuthDeps) {
       const { password } = deleteAccountBody.parse(request.body);
       const user = await loadActiveUser(deps.prisma, request);
       if (!(await deps.passwords.verify(user.passwordHash, password))) {
-        throw badRequest('INVALID_PASSWORD', 'the password is incorrect', [{ field: 'body.password', message: 'incorrect' }]);
+        throw badRequest('INVALID_PASSWORD', 'the password is incorrect', [
+          { field: 'body.password', message: 'incorrect' },
+        ]);
       }
       const context = contextOf(request);
       const deletedAt = new Date();

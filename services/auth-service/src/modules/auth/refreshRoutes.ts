@@ -7,7 +7,8 @@ import { findRefreshToken, markRotated, revokeAllOfUser, revokeFamily } from '..
 import { findUserById } from '../users/userView';
 import { errorResponse, noContent, refreshBody, sessionResponse } from './authSchemas';
 
-const invalidRefreshToken = () => unauthorized('INVALID_REFRESH_TOKEN', 'the refresh token is invalid, expired or revoked');
+const invalidRefreshToken = () =>
+  unauthorized('INVALID_REFRESH_TOKEN', 'the refresh token is invalid, expired or revoked');
 
 class ReuseDetected extends Error {}
 
@@ -16,7 +17,11 @@ export function registerRefreshRoutes(app: FastifyInstance, deps: AuthDeps) {
   app.post(
     '/auth/refresh',
     {
-      schema: { tags: ['auth'], body: refreshBody, response: { 200: sessionResponse, 401: errorResponse, 429: errorResponse } },
+      schema: {
+        tags: ['auth'],
+        body: refreshBody,
+        response: { 200: sessionResponse, 401: errorResponse, 429: errorResponse },
+      },
       config: { rateLimit: { points: 60, durationSeconds: 60 } },
     },
     async (request) => {

@@ -54,8 +54,12 @@ describe('refresh rotation', () => {
 describe('logout', () => {
   it('POST /auth/logout ends that session (204) and is idempotent', async () => {
     const { session } = await makeUser(t);
-    expect((await call(t, 'POST', '/auth/logout', { body: { refreshToken: session.refreshToken } })).statusCode).toBe(204);
-    expect((await call(t, 'POST', '/auth/logout', { body: { refreshToken: session.refreshToken } })).statusCode).toBe(204);
+    expect((await call(t, 'POST', '/auth/logout', { body: { refreshToken: session.refreshToken } })).statusCode).toBe(
+      204,
+    );
+    expect((await call(t, 'POST', '/auth/logout', { body: { refreshToken: session.refreshToken } })).statusCode).toBe(
+      204,
+    );
     expect((await refresh(session.refreshToken)).statusCode).toBe(401);
   });
 

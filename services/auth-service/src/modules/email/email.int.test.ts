@@ -15,7 +15,11 @@ describe('email verification', () => {
     const response = await verify(token);
     expect(response.statusCode).toBe(200);
     expect(response.json()).toMatchObject({ id: session.user.id, emailVerified: true });
-    expect(await outboxTypesOf(t, session.user.id)).toEqual(['user.created', 'user.email.verification.requested', 'user.email.verified']);
+    expect(await outboxTypesOf(t, session.user.id)).toEqual([
+      'user.created',
+      'user.email.verification.requested',
+      'user.email.verified',
+    ]);
     const row = await t.app.authDeps.prisma.user.findUniqueOrThrow({ where: { id: session.user.id } });
     expect(row.version).toBe(2);
     expect((await verify(token)).statusCode).toBe(400);

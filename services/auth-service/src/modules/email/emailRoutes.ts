@@ -51,10 +51,14 @@ export function registerEmailRoutes(app: FastifyInstance, deps: AuthDeps) {
         const row = await tx.emailVerificationToken.findUnique({ where: { tokenHash: hashOpaqueToken(token) } });
         if (!row || row.usedAt || row.expiresAt <= now) throw invalidToken();
         // Claim the token conditionally so two concurrent uses cannot both succeed.
-        const claimed = await tx.emailVerificationToken.updateMany({ where: { id: row.id, usedAt: null }, data: { usedAt: now } });
+        const claimed = await tx.emailVerificationToken.updateMany({
+          where: { id: row.id, usedAt: null },
+          data: { usedAt: now },
+        });
         const current = await tx.user.findUnique({ where: { id: row.userId } });
         if (claimed.count !== 1 || !current || current.status !== 'active' || !current.email) throw invalidToken();
-        if (current.emailVerifiedAt) return tx.user.findUniqueOrThrow({ where: { id: row.userId }, include: withRoles });
+        if (current.emailVerifiedAt)
+          return tx.user.findUniqueOrThrow({ where: { id: row.userId }, include: withRoles });
         const verified = await tx.user.update({
           where: { id: row.userId },
           data: { emailVerifiedAt: now, version: { increment: 1 } },

@@ -19,7 +19,9 @@ describe('health, docs and keys', () => {
   it('publishes the OpenAPI document of every route', async () => {
     const docs = await call(t, 'GET', '/docs/json');
     const paths = Object.keys(docs.json().paths);
-    expect(paths).toEqual(expect.arrayContaining(['/auth/register', '/auth/login', '/admin/users', '/.well-known/jwks.json']));
+    expect(paths).toEqual(
+      expect.arrayContaining(['/auth/register', '/auth/login', '/admin/users', '/.well-known/jwks.json']),
+    );
   });
 
   it('publishes the public signing key, never the private part', async () => {

@@ -13,13 +13,20 @@ beforeAll(async () => {
 
 async function queueDepth(t: TestApp, queueUrl: string) {
   const { Attributes } = await t.aws.sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+    new GetQueueAttributesCommand({
+      QueueUrl: queueUrl,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
   );
   return Number(Attributes?.ApproximateNumberOfMessages) + Number(Attributes?.ApproximateNumberOfMessagesNotVisible);
 }
 
 const awaitEvent = (t: TestApp, queue: 'user-profile-events' | 'user-notifications', eventId: string) =>
-  awaitMessage({ sqs: t.aws.sqs, queueUrl: t.topology.queues[queue]!.url, matches: (m) => m.Body?.includes(eventId) ?? false });
+  awaitMessage({
+    sqs: t.aws.sqs,
+    queueUrl: t.topology.queues[queue]!.url,
+    matches: (m) => m.Body?.includes(eventId) ?? false,
+  });
 
 describe('outbox relay', () => {
   let t: TestApp;
@@ -39,7 +46,11 @@ describe('outbox relay', () => {
 
     const created = await awaitEvent(t, 'user-profile-events', rows[0]!.id);
     expect(created.MessageAttributes?.type?.StringValue).toBe('user.created');
-    expect(parseUserEvent(created.Body!)).toMatchObject({ userId: session.user.id, userVersion: 1, type: 'user.created' });
+    expect(parseUserEvent(created.Body!)).toMatchObject({
+      userId: session.user.id,
+      userVersion: 1,
+      type: 'user.created',
+    });
     const mail = await awaitEvent(t, 'user-notifications', rows[1]!.id);
     expect(mail.MessageAttributes?.type?.StringValue).toBe('user.email.verification.requested');
     expect(JSON.parse(mail.Body!).payload.token).toHaveLength(43);
@@ -47,7 +58,9 @@ describe('outbox relay', () => {
     expect(await t.app.publishPendingOutboxEvents()).toEqual({ published: 0, failed: 0 });
     expect(await queueDepth(t, t.topology.queues['user-profile-events']!.url)).toBe(0);
     expect(await queueDepth(t, t.topology.queues['user-notifications']!.url)).toBe(0);
-    const after = await t.app.authDeps.prisma.outboxEvent.findMany({ where: { id: { in: rows.map((row) => row.id) } } });
+    const after = await t.app.authDeps.prisma.outboxEvent.findMany({
+      where: { id: { in: rows.map((row) => row.id) } },
+    });
     expect(after.every((row) => row.publishedAt !== null)).toBe(true);
     expect(JSON.stringify(after)).not.toContain(JSON.parse(mail.Body!).payload.token);
   });
@@ -74,14 +87,19 @@ describe('with the SNS endpoint down', () => {
       expect(await t.app.publishPendingOutboxEvents()).toEqual({ published: 0, failed: 1 });
       const pending = await t.app.authDeps.prisma.outboxEvent.findMany({ where: { publishedAt: null } });
       expect(pending).toHaveLength(6);
-      expect(pending.filter((row) => row.attempts === 1 && row.lastError && row.nextAttemptAt > new Date())).toHaveLength(1);
+      expect(
+        pending.filter((row) => row.attempts === 1 && row.lastError && row.nextAttemptAt > new Date()),
+      ).toHaveLength(1);
       const ready = await fetch(`${t.baseUrl}/health/ready`);
       expect(ready.status).toBe(503);
 
       sns = await startFauxqsProcess(port);
       await provisionTopology({ sns: t.aws.sns, sqs: t.aws.sqs, prefix: t.topology.prefix });
       // Let the backoff of the failed row elapse instead of waiting for it.
-      await t.app.authDeps.prisma.outboxEvent.updateMany({ where: { publishedAt: null }, data: { nextAttemptAt: new Date() } });
+      await t.app.authDeps.prisma.outboxEvent.updateMany({
+        where: { publishedAt: null },
+        data: { nextAttemptAt: new Date() },
+      });
       expect(await t.app.publishPendingOutboxEvents()).toEqual({ published: 6, failed: 0 });
 
       const createdIds = pending.filter((row) => row.type === 'user.created').map((row) => row.id);

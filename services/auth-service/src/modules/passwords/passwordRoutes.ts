@@ -3,7 +3,14 @@ import type { FastifyInstance } from 'fastify';
 import { v7 as uuidv7 } from 'uuid';
 import type { AuthDeps } from '../../infrastructure/authDeps';
 import { contextOf, recordAudit } from '../audit/auditLog';
-import { acceptedResponse, changePasswordBody, errorResponse, forgotPasswordBody, noContent, resetPasswordBody } from '../auth/authSchemas';
+import {
+  acceptedResponse,
+  changePasswordBody,
+  errorResponse,
+  forgotPasswordBody,
+  noContent,
+  resetPasswordBody,
+} from '../auth/authSchemas';
 import { enqueueUserEvent } from '../outbox/outboxWriter';
 import { revokeAllOfUser } from '../sessions/refreshTokens';
 import { generateOpaqueToken, hashOpaqueToken } from '../tokens/opaqueTokens';
@@ -17,7 +24,11 @@ export function registerPasswordRoutes(app: FastifyInstance, deps: AuthDeps) {
   app.post(
     '/auth/password/forgot',
     {
-      schema: { tags: ['password'], body: forgotPasswordBody, response: { 202: acceptedResponse, 400: errorResponse, 429: errorResponse } },
+      schema: {
+        tags: ['password'],
+        body: forgotPasswordBody,
+        response: { 202: acceptedResponse, 400: errorResponse, 429: errorResponse },
+      },
       config: { rateLimit: { points: 5, durationSeconds: 900 } },
     },
     async (request, reply) => {
@@ -49,7 +60,11 @@ export function registerPasswordRoutes(app: FastifyInstance, deps: AuthDeps) {
   app.post(
     '/auth/password/reset',
     {
-      schema: { tags: ['password'], body: resetPasswordBody, response: { 204: noContent, 400: errorResponse, 429: errorResponse } },
+      schema: {
+        tags: ['password'],
+        body: resetPasswordBody,
+        response: { 204: noContent, 400: errorResponse, 429: errorResponse },
+      },
       config: { rateLimit: { points: 10, durationSeconds: 900 } },
     },
     async (request, reply) => {
@@ -61,12 +76,19 @@ export function registerPasswordRoutes(app: FastifyInstance, deps: AuthDeps) {
         const now = new Date();
         const row = await tx.passwordResetToken.findUnique({ where: { tokenHash: hashOpaqueToken(token) } });
         if (!row || row.usedAt || row.expiresAt <= now) throw invalid();
-        const claimed = await tx.passwordResetToken.updateMany({ where: { id: row.id, usedAt: null }, data: { usedAt: now } });
+        const claimed = await tx.passwordResetToken.updateMany({
+          where: { id: row.id, usedAt: null },
+          data: { usedAt: now },
+        });
         const user = await tx.user.findUnique({ where: { id: row.userId } });
         if (claimed.count !== 1 || !user || user.status !== 'active') throw invalid();
         await tx.user.update({ where: { id: user.id }, data: { passwordHash, version: { increment: 1 } } });
         const revoked = await revokeAllOfUser(tx, user.id, 'password_reset');
-        await recordAudit(tx, context, { event: 'password_reset', userId: user.id, details: { revokedTokens: revoked } });
+        await recordAudit(tx, context, {
+          event: 'password_reset',
+          userId: user.id,
+          details: { revokedTokens: revoked },
+        });
         return user.email;
       });
       // Whoever held the old password is out; the owner may log in at once.
@@ -100,7 +122,11 @@ export function registerPasswordRoutes(app: FastifyInstance, deps: AuthDeps) {
         await tx.user.update({ where: { id: user.id }, data: { passwordHash, version: { increment: 1 } } });
         // Other sessions end; the one that changed the password stays signed in.
         const revoked = await revokeAllOfUser(tx, user.id, 'password_changed', deps.accessTokens.sessionIdOf(request));
-        await recordAudit(tx, contextOf(request), { event: 'password_changed', userId: user.id, details: { revokedTokens: revoked } });
+        await recordAudit(tx, contextOf(request), {
+          event: 'password_changed',
+          userId: user.id,
+          details: { revokedTokens: revoked },
+        });
       });
       return reply.code(204).send();
     },

@@ -1,4 +1,13 @@
-import { call, latestMailToken, makeUser, outboxTypesOf, startTestApp, uniqueEmail, type Session, type TestApp } from '../../../test/testApp';
+import {
+  call,
+  latestMailToken,
+  makeUser,
+  outboxTypesOf,
+  startTestApp,
+  uniqueEmail,
+  type Session,
+  type TestApp,
+} from '../../../test/testApp';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -24,10 +33,14 @@ describe('forgot and reset', () => {
     const token = await latestMailToken(t, session.user.id, 'user.password.reset.requested');
     const reset = await call(t, 'POST', '/auth/password/reset', { body: { token, password: newPassword } });
     expect(reset.statusCode).toBe(204);
-    expect((await call(t, 'POST', '/auth/refresh', { body: { refreshToken: session.refreshToken } })).statusCode).toBe(401);
+    expect((await call(t, 'POST', '/auth/refresh', { body: { refreshToken: session.refreshToken } })).statusCode).toBe(
+      401,
+    );
     expect((await call(t, 'POST', '/auth/login', { body: { email, password } })).statusCode).toBe(401);
     expect((await call(t, 'POST', '/auth/login', { body: { email, password: newPassword } })).statusCode).toBe(200);
-    expect((await call(t, 'POST', '/auth/password/reset', { body: { token, password: newPassword } })).statusCode).toBe(400);
+    expect((await call(t, 'POST', '/auth/password/reset', { body: { token, password: newPassword } })).statusCode).toBe(
+      400,
+    );
   });
 
   it('invalidates an earlier reset token when a new one is requested', async () => {
@@ -40,7 +53,9 @@ describe('forgot and reset', () => {
   });
 
   it('applies the password policy to the new password', async () => {
-    const response = await call(t, 'POST', '/auth/password/reset', { body: { token: 'z'.repeat(43), password: 'qwerty123' } });
+    const response = await call(t, 'POST', '/auth/password/reset', {
+      body: { token: 'z'.repeat(43), password: 'qwerty123' },
+    });
     expect(response.statusCode).toBe(400);
     expect(response.json().error.code).toBe('VALIDATION_FAILED');
   });
@@ -55,8 +70,12 @@ describe('POST /auth/password/change', () => {
       body: { currentPassword: password, newPassword },
     });
     expect(response.statusCode).toBe(204);
-    expect((await call(t, 'POST', '/auth/refresh', { body: { refreshToken: other.refreshToken } })).statusCode).toBe(401);
-    expect((await call(t, 'POST', '/auth/refresh', { body: { refreshToken: session.refreshToken } })).statusCode).toBe(200);
+    expect((await call(t, 'POST', '/auth/refresh', { body: { refreshToken: other.refreshToken } })).statusCode).toBe(
+      401,
+    );
+    expect((await call(t, 'POST', '/auth/refresh', { body: { refreshToken: session.refreshToken } })).statusCode).toBe(
+      200,
+    );
     expect((await call(t, 'POST', '/auth/login', { body: { email, password: newPassword } })).statusCode).toBe(200);
   });
 
@@ -68,14 +87,19 @@ describe('POST /auth/password/change', () => {
     });
     expect(wrong.statusCode).toBe(400);
     expect(wrong.json().error.code).toBe('INVALID_CURRENT_PASSWORD');
-    expect((await call(t, 'POST', '/auth/password/change', { body: { currentPassword: 'a', newPassword } })).statusCode).toBe(401);
+    expect(
+      (await call(t, 'POST', '/auth/password/change', { body: { currentPassword: 'a', newPassword } })).statusCode,
+    ).toBe(401);
   });
 });
 
 describe('DELETE /auth/me', () => {
   it('needs the password, then erases personal data and publishes user.deleted', async () => {
     const { email, password, session } = await makeUser(t);
-    const wrong = await call(t, 'DELETE', '/auth/me', { token: session.accessToken, body: { password: 'wrong-password-1' } });
+    const wrong = await call(t, 'DELETE', '/auth/me', {
+      token: session.accessToken,
+      body: { password: 'wrong-password-1' },
+    });
     expect(wrong.statusCode).toBe(400);
     const response = await call(t, 'DELETE', '/auth/me', { token: session.accessToken, body: { password } });
     expect(response.statusCode).toBe(204);

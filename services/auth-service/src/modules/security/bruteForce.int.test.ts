@@ -17,7 +17,9 @@ describe('with Redis up', () => {
     expect(locked.statusCode).toBe(429);
     expect(locked.json().error.code).toBe('ACCOUNT_LOCKED');
     expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(50);
-    const audit = await t.app.authDeps.prisma.securityAuditLog.findMany({ where: { userId: session.user.id, event: 'account_locked' } });
+    const audit = await t.app.authDeps.prisma.securityAuditLog.findMany({
+      where: { userId: session.user.id, event: 'account_locked' },
+    });
     expect(audit).toHaveLength(1);
   });
 
@@ -43,7 +45,8 @@ describe('with Redis up', () => {
 
   it('limits a route per client IP with 429 and Retry-After, leaving other IPs alone', async () => {
     const ip = randomIp();
-    const forgot = (from: string) => call(t, 'POST', '/auth/password/forgot', { ip: from, body: { email: uniqueEmail() } });
+    const forgot = (from: string) =>
+      call(t, 'POST', '/auth/password/forgot', { ip: from, body: { email: uniqueEmail() } });
     for (let i = 0; i < 5; i++) expect((await forgot(ip)).statusCode).toBe(202);
     const limited = await forgot(ip);
     expect(limited.statusCode).toBe(429);
@@ -70,7 +73,9 @@ describe('with Redis down', () => {
     const ip = randomIp();
     const statuses = [];
     for (let i = 0; i < 6; i++) {
-      statuses.push((await call(t, 'POST', '/auth/password/forgot', { ip, body: { email: uniqueEmail() } })).statusCode);
+      statuses.push(
+        (await call(t, 'POST', '/auth/password/forgot', { ip, body: { email: uniqueEmail() } })).statusCode,
+      );
     }
     expect(statuses).toEqual([202, 202, 202, 202, 202, 429]);
   });

@@ -29,7 +29,11 @@ export function createLimiter(redis: Redis, name: string, limit: RouteLimit) {
     points: limit.points,
     duration: limit.durationSeconds,
     rejectIfRedisNotReady: true,
-    insuranceLimiter: new RateLimiterMemory({ keyPrefix: `rl:${name}`, points: limit.points, duration: limit.durationSeconds }),
+    insuranceLimiter: new RateLimiterMemory({
+      keyPrefix: `rl:${name}`,
+      points: limit.points,
+      duration: limit.durationSeconds,
+    }),
   });
 }
 

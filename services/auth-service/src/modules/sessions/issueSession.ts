@@ -13,8 +13,16 @@ export async function issueSession(
   user: UserWithRoles,
   familyId?: string,
 ) {
-  const refresh = await createRefreshToken(tx, { userId: user.id, familyId, ttlDays: deps.config.REFRESH_TOKEN_TTL_DAYS });
-  const accessToken = await deps.accessTokens.issue({ id: user.id, roles: rolesOf(user), sessionId: refresh.row.familyId });
+  const refresh = await createRefreshToken(tx, {
+    userId: user.id,
+    familyId,
+    ttlDays: deps.config.REFRESH_TOKEN_TTL_DAYS,
+  });
+  const accessToken = await deps.accessTokens.issue({
+    id: user.id,
+    roles: rolesOf(user),
+    sessionId: refresh.row.familyId,
+  });
   return {
     session: {
       user: toUserView(user),

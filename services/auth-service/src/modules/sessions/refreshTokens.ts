@@ -2,7 +2,15 @@ import { v7 as uuidv7 } from 'uuid';
 import type { Tx } from '../../infrastructure/database';
 import { generateOpaqueToken, hashOpaqueToken } from '../tokens/opaqueTokens';
 
-export type RevokeReason = 'rotated' | 'logout' | 'logout_all' | 'reuse_detected' | 'password_changed' | 'password_reset' | 'deactivated' | 'deleted';
+export type RevokeReason =
+  | 'rotated'
+  | 'logout'
+  | 'logout_all'
+  | 'reuse_detected'
+  | 'password_changed'
+  | 'password_reset'
+  | 'deactivated'
+  | 'deleted';
 
 /**
  * Refresh tokens: 256-bit random, stored only as SHA-256, one family per login. Rotation revokes

@@ -8,7 +8,15 @@ import { SIGNING_ALGORITHM, type SigningKeys } from './signingKeys';
  * Issues access tokens (EdDSA, with iss, aud, sub, roles and the signing key's kid) and verifies
  * them against every published key, so tokens of a retiring key stay valid during rotation.
  */
-export function createAccessTokens({ keys, issuer, ttlSeconds }: { keys: SigningKeys; issuer: string; ttlSeconds: number }) {
+export function createAccessTokens({
+  keys,
+  issuer,
+  ttlSeconds,
+}: {
+  keys: SigningKeys;
+  issuer: string;
+  ttlSeconds: number;
+}) {
   return {
     ttlSeconds,
     /** `sessionId` (claim `sid`) is the refresh-token family, so "sign out other sessions" can keep this one. */

@@ -22,7 +22,12 @@ describe('access tokens forged or misused through the HTTP API', () => {
     expect((await me(genuine)).statusCode).toBe(200);
     expect(decodeProtectedHeader(genuine)).toMatchObject({ alg: 'EdDSA', kid: expect.any(String) });
     const payload = decodeJwt(genuine);
-    expect(payload).toMatchObject({ iss: t.config.AUTH_ISSUER, aud: ACCESS_TOKEN_AUDIENCE, sub: userId, roles: ['user'] });
+    expect(payload).toMatchObject({
+      iss: t.config.AUTH_ISSUER,
+      aud: ACCESS_TOKEN_AUDIENCE,
+      sub: userId,
+      roles: ['user'],
+    });
     expect(payload.exp! - payload.iat!).toBe(900);
   });
 
@@ -53,7 +58,11 @@ describe('access tokens forged or misused through the HTTP API', () => {
     const { privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
     const knownKid = decodeProtectedHeader(genuine).kid!;
     for (const kid of ['unknown-kid', knownKid]) {
-      const token = await new SignJWT(claims()).setProtectedHeader({ alg: 'EdDSA', kid }).setIssuedAt().setExpirationTime('10m').sign(privateKey);
+      const token = await new SignJWT(claims())
+        .setProtectedHeader({ alg: 'EdDSA', kid })
+        .setIssuedAt()
+        .setExpirationTime('10m')
+        .sign(privateKey);
       expect((await me(token)).statusCode).toBe(401);
     }
   });
@@ -62,7 +71,11 @@ describe('access tokens forged or misused through the HTTP API', () => {
     const { privateKey } = t.app.authDeps.signingKeys;
     const kid = t.app.authDeps.signingKeys.activeKid;
     const sign = (payload: object, exp: number) =>
-      new SignJWT({ ...claims(), ...payload }).setProtectedHeader({ alg: 'EdDSA', kid }).setIssuedAt(exp - 900).setExpirationTime(exp).sign(privateKey);
+      new SignJWT({ ...claims(), ...payload })
+        .setProtectedHeader({ alg: 'EdDSA', kid })
+        .setIssuedAt(exp - 900)
+        .setExpirationTime(exp)
+        .sign(privateKey);
     const now = Math.floor(Date.now() / 1000);
     expect((await me(await sign({}, now + 600))).statusCode).toBe(200); // the control: same key, valid claims
     expect((await me(await sign({}, now - 60))).statusCode).toBe(401);
@@ -72,6 +85,8 @@ describe('access tokens forged or misused through the HTTP API', () => {
 
   it('never echoes why a token was rejected', async () => {
     const response = await me(genuine.slice(0, -4) + 'AAAA');
-    expect(response.json()).toEqual({ error: { code: 'INVALID_TOKEN', message: 'the access token is invalid or expired' } });
+    expect(response.json()).toEqual({
+      error: { code: 'INVALID_TOKEN', message: 'the access token is invalid or expired' },
+    });
   });
 });

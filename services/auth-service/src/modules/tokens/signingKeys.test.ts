@@ -11,7 +11,11 @@ describe('signing keys from configuration', () => {
   it('signs with the active key and still verifies tokens of the retiring one (rotation overlap)', async () => {
     const [old, next] = [await privateJwk('2026-01'), await privateJwk('2026-02')];
     const before = await loadSigningKeys({ NODE_ENV: 'production', AUTH_SIGNING_KEYS: JSON.stringify([old]) });
-    const oldToken = await createAccessTokens({ keys: before, issuer: 'iss', ttlSeconds: 900 }).issue({ id: crypto.randomUUID(), roles: ['user'], sessionId: 's' });
+    const oldToken = await createAccessTokens({ keys: before, issuer: 'iss', ttlSeconds: 900 }).issue({
+      id: crypto.randomUUID(),
+      roles: ['user'],
+      sessionId: 's',
+    });
 
     const during = await loadSigningKeys({
       NODE_ENV: 'production',
@@ -29,11 +33,19 @@ describe('signing keys from configuration', () => {
   });
 
   it('fails fast on a malformed key set or an unknown active kid', async () => {
-    await expect(loadSigningKeys({ NODE_ENV: 'production', AUTH_SIGNING_KEYS: 'not json' })).rejects.toThrow(/AUTH_SIGNING_KEYS/);
-    await expect(loadSigningKeys({ NODE_ENV: 'production', AUTH_SIGNING_KEYS: '[{"kty":"oct"}]' })).rejects.toThrow(/AUTH_SIGNING_KEYS/);
+    await expect(loadSigningKeys({ NODE_ENV: 'production', AUTH_SIGNING_KEYS: 'not json' })).rejects.toThrow(
+      /AUTH_SIGNING_KEYS/,
+    );
+    await expect(loadSigningKeys({ NODE_ENV: 'production', AUTH_SIGNING_KEYS: '[{"kty":"oct"}]' })).rejects.toThrow(
+      /AUTH_SIGNING_KEYS/,
+    );
     const key = await privateJwk('a');
     await expect(
-      loadSigningKeys({ NODE_ENV: 'production', AUTH_SIGNING_KEYS: JSON.stringify([key]), AUTH_ACTIVE_SIGNING_KEY_ID: 'b' }),
+      loadSigningKeys({
+        NODE_ENV: 'production',
+        AUTH_SIGNING_KEYS: JSON.stringify([key]),
+        AUTH_ACTIVE_SIGNING_KEY_ID: 'b',
+      }),
     ).rejects.toThrow(/AUTH_ACTIVE_SIGNING_KEY_ID/);
   });
 });

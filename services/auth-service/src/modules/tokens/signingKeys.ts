@@ -66,7 +66,8 @@ function parseConfiguredKeys(text: string): PrivateJwk[] {
     throw new Error('AUTH_SIGNING_KEYS: not valid JSON (expected an array of private Ed25519 JWKs)');
   }
   const parsed = z.array(privateJwkSchema).min(1).safeParse(value);
-  if (!parsed.success) throw new Error('AUTH_SIGNING_KEYS: expected an array of private Ed25519 JWKs with kid, x and d');
+  if (!parsed.success)
+    throw new Error('AUTH_SIGNING_KEYS: expected an array of private Ed25519 JWKs with kid, x and d');
   const kids = parsed.data.map((jwk) => jwk.kid);
   if (new Set(kids).size !== kids.length) throw new Error('AUTH_SIGNING_KEYS: every key needs a unique kid');
   return parsed.data;
@@ -75,13 +76,17 @@ function parseConfiguredKeys(text: string): PrivateJwk[] {
 async function generateKey(): Promise<PrivateJwk> {
   const { privateKey } = await generateKeyPair(SIGNING_ALGORITHM, { crv: 'Ed25519', extractable: true });
   const jwk = await exportJWK(privateKey);
-  return privateJwkSchema.parse({ ...jwk, kid: `gen-${new Date().toISOString().slice(0, 10)}-${crypto.randomUUID().slice(0, 8)}` });
+  return privateJwkSchema.parse({
+    ...jwk,
+    kid: `gen-${new Date().toISOString().slice(0, 10)}-${crypto.randomUUID().slice(0, 8)}`,
+  });
 }
 
 const developmentKeyFile = path.resolve(__dirname, '../../../.dev/signing-key.json');
 
 async function developmentKey(): Promise<PrivateJwk[]> {
-  if (existsSync(developmentKeyFile)) return [privateJwkSchema.parse(JSON.parse(readFileSync(developmentKeyFile, 'utf8')))];
+  if (existsSync(developmentKeyFile))
+    return [privateJwkSchema.parse(JSON.parse(readFileSync(developmentKeyFile, 'utf8')))];
   const jwk = await generateKey();
   mkdirSync(path.dirname(developmentKeyFile), { recursive: true });
   writeFileSync(developmentKeyFile, JSON.stringify(jwk), { mode: 0o600 });
