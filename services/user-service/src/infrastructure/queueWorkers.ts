@@ -55,6 +55,10 @@ export async function startQueueWorkers(deps: {
         observe: deps.observe,
         // Shorter than the queue's 180 s: the heartbeat keeps extending it while a handler works.
         visibilityTimeoutSeconds: 60,
+        // stop() waits for the open long poll: 4 s keeps a SIGTERM shutdown inside tsx watch's 5 s and
+        // docker's 10 s grace, so no message is caught invisible by a killed process (it would come
+        // back only after the visibility timeout). The extra idle receives cost next to nothing.
+        waitTimeSeconds: 4,
         ...deps.tuning,
       });
     }),

@@ -44,8 +44,9 @@ export function createSmtpMailTransport(smtpUrl: string, from: string): MailTran
 }
 
 /**
- * Development: each mail becomes `<dir>/<mail id>.eml` (open it in any mail client). The file is
- * named by the event id, so a redelivered event overwrites its own mail instead of adding one.
+ * Development: each mail becomes `<dir>/<mail id>.eml` (open it in any mail client) plus a `.txt`
+ * with the plain text, whose links can be copied as they are (the .eml is quoted-printable). Files
+ * are named by the event id, so a redelivered event overwrites its own mail instead of adding one.
  * The log line names the file, never the token inside it.
  */
 export function createFolderMailTransport(dir: string, from: string, logger: Logger): MailTransport {
@@ -56,6 +57,7 @@ export function createFolderMailTransport(dir: string, from: string, logger: Log
       await mkdir(dir, { recursive: true });
       const file = path.resolve(dir, `${mail.id}.eml`);
       await writeFile(file, info.message as Buffer);
+      await writeFile(file.replace(/\.eml$/, '.txt'), `To: ${mail.to}\nSubject: ${mail.subject}\n\n${mail.text}`);
       logger.info({ mailId: mail.id, file, subject: mail.subject }, 'mail written to the development mail folder');
     },
   };

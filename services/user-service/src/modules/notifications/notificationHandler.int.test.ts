@@ -69,7 +69,8 @@ describe('notification consumer', () => {
     try {
       await handle(asQueueMessage(event));
       const files = await readdir(dir);
-      expect(files).toEqual([`${event.id}.eml`]);
+      expect(files.sort()).toEqual([`${event.id}.eml`, `${event.id}.txt`]);
+      expect(await readFile(path.join(dir, `${event.id}.txt`), 'utf8')).toContain(`/reset-password?token=${event.payload.token}`);
       const eml = await readFile(path.join(dir, files[0]!), 'utf8');
       expect(eml).toContain('Subject: Reset your password');
       expect(eml).toContain(event.payload.token.slice(0, 20));
