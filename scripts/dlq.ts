@@ -18,8 +18,11 @@ async function main() {
   });
   const command = positionals[0] ?? 'show';
   if (command !== 'show' && command !== 'redrive') throw new Error(`unknown command "${command}": use show or redrive`);
-  const names = topology.queues.map((queue) => queue.name as QueueName).filter((name) => !values.queue || name === values.queue);
-  if (names.length === 0) throw new Error(`unknown queue "${values.queue}": ${topology.queues.map((q) => q.name).join(', ')}`);
+  const names = topology.queues
+    .map((queue) => queue.name as QueueName)
+    .filter((name) => !values.queue || name === values.queue);
+  if (names.length === 0)
+    throw new Error(`unknown queue "${values.queue}": ${topology.queues.map((q) => q.name).join(', ')}`);
 
   const endpoint = resolveAwsEndpoint();
   if (endpoint) {
@@ -34,13 +37,20 @@ async function main() {
       const queue = await resolveQueue(aws, prefix, name);
       if (command === 'redrive') {
         const max = values.max ? Number(values.max) : undefined;
-        const { moved } = await redriveDeadLetters({ sqs: aws.sqs, dlqUrl: queue.deadLetterQueueUrl, sourceUrl: queue.url, ...(max ? { max } : {}) });
+        const { moved } = await redriveDeadLetters({
+          sqs: aws.sqs,
+          dlqUrl: queue.deadLetterQueueUrl,
+          sourceUrl: queue.url,
+          ...(max ? { max } : {}),
+        });
         console.log(`  ${prefix}${name}: moved ${moved} message(s) from the DLQ back to the queue`);
         continue;
       }
       const depth = await queueDepth(aws.sqs, queue.deadLetterQueueUrl);
       console.log(`  ${prefix}${name}-dlq: ${depth} message(s)`);
-      if (depth > 0) for (const letter of await sampleDeadLetters(aws.sqs, queue.deadLetterQueueUrl, Number(values.sample))) console.log(`    ${JSON.stringify(letter)}`);
+      if (depth > 0)
+        for (const letter of await sampleDeadLetters(aws.sqs, queue.deadLetterQueueUrl, Number(values.sample)))
+          console.log(`    ${JSON.stringify(letter)}`);
     }
   } finally {
     aws.destroy();

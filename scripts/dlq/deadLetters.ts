@@ -16,7 +16,9 @@ export async function queueDepth(sqs: SQSClient, queueUrl: string): Promise<numb
       AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
     }),
   );
-  return Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
+  return (
+    Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0)
+  );
 }
 
 export interface DeadLetterSummary {
@@ -99,7 +101,13 @@ export async function redriveDeadLetters(options: { sqs: SQSClient; dlqUrl: stri
     );
     if (Messages.length === 0) break;
     for (const message of Messages) {
-      await sqs.send(new SendMessageCommand({ QueueUrl: sourceUrl, MessageBody: message.Body ?? '', MessageAttributes: stringAttributes(message) }));
+      await sqs.send(
+        new SendMessageCommand({
+          QueueUrl: sourceUrl,
+          MessageBody: message.Body ?? '',
+          MessageAttributes: stringAttributes(message),
+        }),
+      );
       await sqs.send(new DeleteMessageCommand({ QueueUrl: dlqUrl, ReceiptHandle: message.ReceiptHandle }));
       moved++;
     }

@@ -21,7 +21,7 @@ export default async function globalSetup() {
 
   const resources: StartedResources = startedResources();
   await Promise.all([provideSnsSqs(resources), providePostgresAndRedis(resources)]);
-  await provideTestDatabases(process.env.TEST_POSTGRES_URL!);
+  resources.stoppers.push(await provideTestDatabases(process.env.TEST_POSTGRES_URL!));
 }
 
 async function provideSnsSqs(resources: StartedResources) {

@@ -4,15 +4,21 @@ import { selectDatabases } from '../../scripts/db/databases';
 
 /**
  * Gives every service with a Prisma schema its own fresh test database on the test server
- * (auth_test, user_test), migrated from the service's prisma/migrations the way `npm run
- * db:migrate` does, and points the service's URL variable (AUTH_DATABASE_URL, …) at it.
+ * (auth_test_<pid>, user_test_<pid>: two runs on one machine never share one), migrated the way
+ * `npm run db:migrate` does, and points the service's URL variable (AUTH_DATABASE_URL, …) at it.
+ * Returns a function that drops them.
  */
-export async function provideTestDatabases(serverUrl: string) {
+export async function provideTestDatabases(serverUrl: string): Promise<() => Promise<void>> {
   process.env.REDIS_URL = process.env.TEST_REDIS_URL;
+  const created: string[] = [];
   for (const database of selectDatabases(undefined, () => undefined)) {
-    const url = withDatabase(serverUrl, `${database.service.replace(/-service$/, '')}_test`);
+    const url = withDatabase(serverUrl, `${database.service.replace(/-service$/, '')}_test_${process.pid}`);
     await dropDatabase(url);
     await applyMigrations({ databaseUrl: url, schemaPath: database.schemaPath, migrationsDir: database.migrationsDir });
+    created.push(url);
     process.env[database.envVar] = url;
   }
+  return async () => {
+    for (const url of created) await dropDatabase(url);
+  };
 }

@@ -51,7 +51,13 @@ export async function buildApp(deps: UserAppDeps = {}) {
   const aws = deps.aws ?? createAwsClients({ region: config.AWS_REGION, endpoint: awsEndpointOf(config) });
   const prisma = deps.prisma ?? createPrisma(config);
   const redis = deps.redis ?? createRedis(config.REDIS_URL, logger.child({ component: 'redis' }));
-  const cache = new ProfileCache({ redis, prisma, ttlSeconds: profileCacheTtlSeconds(config.NODE_ENV), registry: app.metrics, logger });
+  const cache = new ProfileCache({
+    redis,
+    prisma,
+    ttlSeconds: profileCacheTtlSeconds(config.NODE_ENV),
+    registry: app.metrics,
+    logger,
+  });
   const mailTransport = deps.mailTransport ?? createMailTransport(config, logger);
 
   const queueHandlers = createQueueHandlers({ prisma, cache, mailTransport, config, logger });
@@ -70,14 +76,24 @@ export async function buildApp(deps: UserAppDeps = {}) {
       },
     },
     // Without Redis every route still answers from Postgres: degraded, not unavailable.
-    { name: 'redis', critical: false, check: async () => (redisIsReady(redis) ? redis.ping() : Promise.reject(new Error(`redis is ${redis.status}`))) },
+    {
+      name: 'redis',
+      critical: false,
+      check: async () => (redisIsReady(redis) ? redis.ping() : Promise.reject(new Error(`redis is ${redis.status}`))),
+    },
   ]);
   registerUserRoutes(app, { prisma, cache, authenticate: createUserAuthentication(config, deps.accessTokenKeys) });
 
   if (deps.workers) {
     let stopWorkers: (() => Promise<void>) | undefined;
     app.addHook('onReady', async () => {
-      stopWorkers = await startQueueWorkers({ aws, prefix: config.TOPOLOGY_PREFIX, handlers: queueHandlers, observe, logger });
+      stopWorkers = await startQueueWorkers({
+        aws,
+        prefix: config.TOPOLOGY_PREFIX,
+        handlers: queueHandlers,
+        observe,
+        logger,
+      });
     });
     // preClose: in-flight messages finish while Postgres and Redis are still open.
     app.addHook('preClose', async () => stopWorkers?.());

@@ -14,8 +14,15 @@ function sqsRecord(body: string, type?: string): SQSRecord {
     messageId: randomUUID(),
     receiptHandle: randomUUID(),
     body,
-    attributes: { ApproximateReceiveCount: '1', SentTimestamp: String(Date.now()), SenderId: 'sns', ApproximateFirstReceiveTimestamp: String(Date.now()) },
-    messageAttributes: type ? { type: { stringValue: type, dataType: 'String', stringListValues: [], binaryListValues: [] } } : {},
+    attributes: {
+      ApproximateReceiveCount: '1',
+      SentTimestamp: String(Date.now()),
+      SenderId: 'sns',
+      ApproximateFirstReceiveTimestamp: String(Date.now()),
+    },
+    messageAttributes: type
+      ? { type: { stringValue: type, dataType: 'String', stringListValues: [], binaryListValues: [] } }
+      : {},
     md5OfBody: '',
     eventSource: 'aws:sqs',
     eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:user-profile-events',
@@ -37,8 +44,13 @@ describe('Lambda SQS handlers', () => {
     const event: SQSEvent = { Records: [good, malformed, missingProfile, duplicate] };
     const response = await handlers.profileEvents(event);
 
-    expect(response.batchItemFailures).toEqual([{ itemIdentifier: malformed.messageId }, { itemIdentifier: missingProfile.messageId }]);
-    expect(await t.app.userService.prisma.userProfile.findUnique({ where: { id: userId } })).toMatchObject({ status: 'active' });
+    expect(response.batchItemFailures).toEqual([
+      { itemIdentifier: malformed.messageId },
+      { itemIdentifier: missingProfile.messageId },
+    ]);
+    expect(await t.app.userService.prisma.userProfile.findUnique({ where: { id: userId } })).toMatchObject({
+      status: 'active',
+    });
   });
 
   it('the notifications handler reports a record whose mail could not be sent', async () => {

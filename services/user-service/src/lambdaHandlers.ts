@@ -11,7 +11,12 @@ export function createLambdaHandlers(getApp: () => Promise<FastifyInstance>) {
   const sqsHandlerFor = (queue: QueueName) => async (event: SQSEvent) => {
     const app = await getApp();
     const { queueHandlers, observe, config } = app.userService;
-    const handle = createSqsLambdaHandler({ queueName: config.TOPOLOGY_PREFIX + queue, handler: queueHandlers[queue], logger: app.log as Logger, observe });
+    const handle = createSqsLambdaHandler({
+      queueName: config.TOPOLOGY_PREFIX + queue,
+      handler: queueHandlers[queue],
+      logger: app.log as Logger,
+      observe,
+    });
     return handle(event);
   };
 

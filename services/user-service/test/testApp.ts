@@ -1,5 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { createUserEvent, parseConfig, type HandlerObserver, type QueueMessage, type UserEvent, type UserEventPayload, type UserEventType } from '@platform/shared';
+import {
+  createUserEvent,
+  parseConfig,
+  type HandlerObserver,
+  type QueueMessage,
+  type UserEvent,
+  type UserEventPayload,
+  type UserEventType,
+} from '@platform/shared';
 import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { buildApp, type UserAppDeps } from '../src/app';
 import { userConfigSchema, type UserConfig } from '../src/infrastructure/config';
@@ -77,10 +85,17 @@ export interface TestRequest {
  * The app listening on a free port, called over real HTTP. (Fastify's inject() loads the ESM-only
  * `cookie` package, which Jest's CommonJS runtime cannot require; the auth-service tests do the same.)
  */
-export async function buildTestApp(deps: Partial<UserAppDeps> & { env?: Partial<Record<keyof UserConfig, string>> } = {}) {
+export async function buildTestApp(
+  deps: Partial<UserAppDeps> & { env?: Partial<Record<keyof UserConfig, string>> } = {},
+) {
   const signer = await createTestSigner();
   const { env, ...rest } = deps;
-  const app = await buildApp({ config: testConfig(env), accessTokenKeys: signer.keys, mailTransport: createMailbox(), ...rest });
+  const app = await buildApp({
+    config: testConfig(env),
+    accessTokenKeys: signer.keys,
+    mailTransport: createMailbox(),
+    ...rest,
+  });
   const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
   const inject = async ({ method, url, headers = {}, payload }: TestRequest) => {
     const response = await fetch(baseUrl + url, {
@@ -117,7 +132,12 @@ const defaultPayloads = (userId: string): { [T in UserEventType]: UserEventPaylo
 };
 
 /** A valid event of any type; fixtures are small typed factories. */
-export function makeEvent<T extends UserEventType>(type: T, userId: string, userVersion: number, payload: Payloads[T] = {}): UserEvent<T> {
+export function makeEvent<T extends UserEventType>(
+  type: T,
+  userId: string,
+  userVersion: number,
+  payload: Payloads[T] = {},
+): UserEvent<T> {
   return createUserEvent({
     type,
     userId,
@@ -130,13 +150,21 @@ export function makeEvent<T extends UserEventType>(type: T, userId: string, user
 
 export function asQueueMessage(event: UserEvent | string, receiveCount = 1): QueueMessage {
   const body = typeof event === 'string' ? event : JSON.stringify(event);
-  return { messageId: randomUUID(), body, receiveCount, attributes: typeof event === 'string' ? {} : { type: event.type } };
+  return {
+    messageId: randomUUID(),
+    body,
+    receiveCount,
+    attributes: typeof event === 'string' ? {} : { type: event.type },
+  };
 }
 
 type TestApp = Awaited<ReturnType<typeof buildTestApp>>;
 
 /** A user whose profile exists (made the real way, by user.created) and a token for them. */
-export async function givenUser(t: TestApp, options: { roles?: string[]; status?: 'deactivated' | 'deleted'; displayName?: string } = {}) {
+export async function givenUser(
+  t: TestApp,
+  options: { roles?: string[]; status?: 'deactivated' | 'deleted'; displayName?: string } = {},
+) {
   const userId = randomUUID();
   const handle = t.app.userService.queueHandlers['user-profile-events'];
   const created = makeEvent('user.created', userId, 1, options.displayName ? { displayName: options.displayName } : {});
@@ -169,7 +197,10 @@ export function createObserverSpy(inner?: HandlerObserver) {
   };
   const handled = (eventId: string, timeoutMs = 15_000) =>
     new Promise<HandledResult>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`event ${eventId} was not handled within ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`event ${eventId} was not handled within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       const list = waiters.get(eventId) ?? [];
       list.push((result) => {
         clearTimeout(timer);

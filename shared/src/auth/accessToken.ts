@@ -1,4 +1,4 @@
-import { errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
 
 /** Signature algorithms access tokens may use. Anything else (none, HS*) is rejected. */
@@ -53,8 +53,11 @@ export function createAccessTokenVerifier(options: { keys: JWTVerifyGetKey; issu
       return { userId: claims.data.sub, roles: claims.data.roles };
     } catch (error) {
       if (error instanceof InvalidAccessTokenError) throw error;
-      if (error instanceof errors.JWTExpired) throw new InvalidAccessTokenError('expired');
-      if (error instanceof errors.JOSEError) throw new InvalidAccessTokenError(error.code);
+      // By code, not instanceof: a key getter from another copy of jose (e.g. a service's own
+      // createRemoteJWKSet) throws that copy's error classes.
+      const code = (error as { code?: unknown } | null)?.code;
+      if (code === 'ERR_JWT_EXPIRED') throw new InvalidAccessTokenError('expired');
+      if (typeof code === 'string' && /^ERR_(JW[STKE]|JOSE)/.test(code)) throw new InvalidAccessTokenError(code);
       throw error;
     }
   };

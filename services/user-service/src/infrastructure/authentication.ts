@@ -7,8 +7,16 @@ import type { UserConfig } from './config';
  * them, refetches on an unknown kid (key rotation) with a cooldown, and the verifier checks
  * algorithm, iss, aud and expiry. Tests pass a local key set instead.
  */
-export function createUserAuthentication(config: Pick<UserConfig, 'AUTH_JWKS_URL' | 'AUTH_ISSUER'>, keys?: JWTVerifyGetKey) {
+export function createUserAuthentication(
+  config: Pick<UserConfig, 'AUTH_JWKS_URL' | 'AUTH_ISSUER'>,
+  keys?: JWTVerifyGetKey,
+) {
   const keySet =
-    keys ?? createRemoteJWKSet(new URL(config.AUTH_JWKS_URL), { cacheMaxAge: 10 * 60_000, cooldownDuration: 30_000, timeoutDuration: 5_000 });
+    keys ??
+    createRemoteJWKSet(new URL(config.AUTH_JWKS_URL), {
+      cacheMaxAge: 10 * 60_000,
+      cooldownDuration: 30_000,
+      timeoutDuration: 5_000,
+    });
   return createAuthenticate(createAccessTokenVerifier({ keys: keySet, issuer: config.AUTH_ISSUER }));
 }

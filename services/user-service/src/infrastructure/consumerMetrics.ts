@@ -1,5 +1,12 @@
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { resolveQueue, topology, type AwsClients, type HandlerObserver, type Logger, type QueueName } from '@platform/shared';
+import {
+  resolveQueue,
+  topology,
+  type AwsClients,
+  type HandlerObserver,
+  type Logger,
+  type QueueName,
+} from '@platform/shared';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 /**
@@ -42,7 +49,10 @@ export function registerDlqDepthGauge(registry: Registry, deps: { aws: AwsClient
           try {
             const { deadLetterQueueUrl } = await resolveQueue(deps.aws, deps.prefix, name);
             const { Attributes } = await deps.aws.sqs.send(
-              new GetQueueAttributesCommand({ QueueUrl: deadLetterQueueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }),
+              new GetQueueAttributesCommand({
+                QueueUrl: deadLetterQueueUrl,
+                AttributeNames: ['ApproximateNumberOfMessages'],
+              }),
             );
             this.set({ queue: name }, Number(Attributes?.ApproximateNumberOfMessages ?? 0));
           } catch (error) {

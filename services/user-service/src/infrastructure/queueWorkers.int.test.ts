@@ -20,7 +20,8 @@ afterAll(async () => {
 });
 
 const profileQueue = () => provisioned.queues['user-profile-events']!;
-const publish = (event: UserEvent) => t.app.userService.aws.sns.send(new PublishCommand(toSnsPublishInput(provisioned.topicArn, event)));
+const publish = (event: UserEvent) =>
+  t.app.userService.aws.sns.send(new PublishCommand(toSnsPublishInput(provisioned.topicArn, event)));
 const profileOf = (id: string) => t.app.userService.prisma.userProfile.findUnique({ where: { id } });
 
 function startWorkers(spy: ReturnType<typeof createObserverSpy>, handlers = t.app.userService.queueHandlers) {
@@ -58,10 +59,18 @@ describe('queue workers on a real SNS/SQS endpoint', () => {
     try {
       // Its profile does not exist (user.created is "lost" for now): every delivery asks for a retry.
       const verified = makeEvent('user.email.verified', userId, 2);
-      const attempts = Array.from({ length: topology.queues[0].deadLetterQueue.maxReceiveCount }, () => spy.handled(verified.id));
+      const attempts = Array.from({ length: topology.queues[0].deadLetterQueue.maxReceiveCount }, () =>
+        spy.handled(verified.id),
+      );
       await publish(verified);
       for (const attempt of attempts) expect(await attempt).toMatchObject({ action: 'retry' });
-      await awaitMessage({ sqs, queueUrl: profileQueue().deadLetterQueue.url, matches: (m) => m.Body?.includes(verified.id) ?? false, consume: false, timeoutMs: 15_000 });
+      await awaitMessage({
+        sqs,
+        queueUrl: profileQueue().deadLetterQueue.url,
+        matches: (m) => m.Body?.includes(verified.id) ?? false,
+        consume: false,
+        timeoutMs: 15_000,
+      });
 
       const created = makeEvent('user.created', userId, 1);
       const createdHandled = spy.handled(created.id);
@@ -69,7 +78,9 @@ describe('queue workers on a real SNS/SQS endpoint', () => {
       await createdHandled;
 
       const redelivered = spy.handled(verified.id);
-      expect(await redriveDeadLetters({ sqs, dlqUrl: profileQueue().deadLetterQueue.url, sourceUrl: profileQueue().url })).toEqual({ moved: 1 });
+      expect(
+        await redriveDeadLetters({ sqs, dlqUrl: profileQueue().deadLetterQueue.url, sourceUrl: profileQueue().url }),
+      ).toEqual({ moved: 1 });
       expect(await redelivered).toEqual({ action: 'acknowledge', outcome: 'applied' });
       expect(await profileOf(userId)).toMatchObject({ emailVerified: true });
       expect(await queueDepth(sqs, profileQueue().deadLetterQueue.url)).toBe(0);
@@ -87,7 +98,12 @@ describe('queue workers on a real SNS/SQS endpoint', () => {
       const last = Array.from({ length: 5 }, () => spy.handled(body)).at(-1)!;
       await sqs.send(new SendMessageCommand({ QueueUrl: profileQueue().url, MessageBody: body }));
       expect(await last).toEqual({ action: 'retry', reason: 'invalid event: message body is not JSON' });
-      const dead = await awaitMessage({ sqs, queueUrl: profileQueue().deadLetterQueue.url, matches: (m) => m.Body === body, timeoutMs: 15_000 });
+      const dead = await awaitMessage({
+        sqs,
+        queueUrl: profileQueue().deadLetterQueue.url,
+        matches: (m) => m.Body === body,
+        timeoutMs: 15_000,
+      });
       expect(dead.Body).toBe(body);
     } finally {
       await stop();
@@ -123,6 +139,11 @@ describe('queue workers on a real SNS/SQS endpoint', () => {
     // After stop, new messages wait in the queue for the next worker instead of being taken.
     const later = makeEvent('user.created', randomUUID(), 1);
     await publish(later);
-    await awaitMessage({ sqs: t.app.userService.aws.sqs, queueUrl: profileQueue().url, matches: (m) => m.Body?.includes(later.id) ?? false, consume: false });
+    await awaitMessage({
+      sqs: t.app.userService.aws.sqs,
+      queueUrl: profileQueue().url,
+      matches: (m) => m.Body?.includes(later.id) ?? false,
+      consume: false,
+    });
   }, 30_000);
 });

@@ -25,8 +25,14 @@ export function createQueueHandlers(deps: {
   logger: Logger;
 }): Record<QueueName, QueueMessageHandler> {
   return {
-    'user-profile-events': createProfileEventHandler({ ...deps, logger: deps.logger.child({ consumer: 'profile-events' }) }),
-    'user-notifications': createNotificationHandler({ ...deps, logger: deps.logger.child({ consumer: 'notifications' }) }),
+    'user-profile-events': createProfileEventHandler({
+      ...deps,
+      logger: deps.logger.child({ consumer: 'profile-events' }),
+    }),
+    'user-notifications': createNotificationHandler({
+      ...deps,
+      logger: deps.logger.child({ consumer: 'notifications' }),
+    }),
   };
 }
 

@@ -21,22 +21,38 @@ const addressNotFound = () => notFound('ADDRESS_NOT_FOUND', 'no such address');
  * "at most one default" bookkeeping (the partial unique index in user_db is the backstop).
  */
 export function registerAddressRoutes(app: BaseApp, { prisma, cache }: { prisma: Database; cache: ProfileCache }) {
-  app.get('/users/me/addresses', { schema: { tags, security, summary: 'List addresses, default first', response: { 200: addressListSchema } } }, async (request) => {
-    const { userId } = principalOf(request);
-    await requireActiveProfile(cache, userId);
-    const rows = await prisma.address.findMany({ where: { userId }, orderBy: [{ isDefault: 'desc' }, { createdAt: 'asc' }] });
-    return { items: rows.map(toAddressView) };
-  });
+  app.get(
+    '/users/me/addresses',
+    { schema: { tags, security, summary: 'List addresses, default first', response: { 200: addressListSchema } } },
+    async (request) => {
+      const { userId } = principalOf(request);
+      await requireActiveProfile(cache, userId);
+      const rows = await prisma.address.findMany({
+        where: { userId },
+        orderBy: [{ isDefault: 'desc' }, { createdAt: 'asc' }],
+      });
+      return { items: rows.map(toAddressView) };
+    },
+  );
 
   app.post(
     '/users/me/addresses',
-    { schema: { tags, security, summary: 'Add an address (the first one becomes the default)', body: createAddressBodySchema, response: { 201: addressSchema } } },
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Add an address (the first one becomes the default)',
+        body: createAddressBodySchema,
+        response: { 201: addressSchema },
+      },
+    },
     async (request, reply) => {
       const { userId } = principalOf(request);
       const created = await prisma.$transaction(async (tx) => {
         await lockActiveProfile(tx, userId);
         const count = await tx.address.count({ where: { userId } });
-        if (count >= MAX_ADDRESSES) throw conflict('ADDRESS_LIMIT_REACHED', `at most ${MAX_ADDRESSES} addresses per user`);
+        if (count >= MAX_ADDRESSES)
+          throw conflict('ADDRESS_LIMIT_REACHED', `at most ${MAX_ADDRESSES} addresses per user`);
         const isDefault = request.body.isDefault === true || count === 0;
         if (isDefault) await tx.address.updateMany({ where: { userId, isDefault: true }, data: { isDefault: false } });
         return tx.address.create({ data: { ...request.body, userId, isDefault } });
@@ -47,14 +63,27 @@ export function registerAddressRoutes(app: BaseApp, { prisma, cache }: { prisma:
 
   app.patch(
     '/users/me/addresses/:id',
-    { schema: { tags, security, summary: 'Change an address; isDefault: true makes it the only default', params: addressIdParamsSchema, body: updateAddressBodySchema, response: { 200: addressSchema } } },
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Change an address; isDefault: true makes it the only default',
+        params: addressIdParamsSchema,
+        body: updateAddressBodySchema,
+        response: { 200: addressSchema },
+      },
+    },
     async (request) => {
       const { userId } = principalOf(request);
       const updated = await prisma.$transaction(async (tx) => {
         await lockActiveProfile(tx, userId);
         const existing = await tx.address.findFirst({ where: { id: request.params.id, userId } });
         if (!existing) throw addressNotFound();
-        if (request.body.isDefault === true) await tx.address.updateMany({ where: { userId, isDefault: true, NOT: { id: existing.id } }, data: { isDefault: false } });
+        if (request.body.isDefault === true)
+          await tx.address.updateMany({
+            where: { userId, isDefault: true, NOT: { id: existing.id } },
+            data: { isDefault: false },
+          });
         return tx.address.update({ where: { id: existing.id }, data: request.body });
       });
       return toAddressView(updated);
@@ -63,7 +92,14 @@ export function registerAddressRoutes(app: BaseApp, { prisma, cache }: { prisma:
 
   app.delete(
     '/users/me/addresses/:id',
-    { schema: { tags, security, summary: 'Remove an address; if it was the default, the newest remaining one takes over', params: addressIdParamsSchema } },
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Remove an address; if it was the default, the newest remaining one takes over',
+        params: addressIdParamsSchema,
+      },
+    },
     async (request, reply) => {
       const { userId } = principalOf(request);
       await prisma.$transaction(async (tx) => {

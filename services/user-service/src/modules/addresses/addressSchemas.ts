@@ -7,7 +7,10 @@ export const countryCodeSchema = z
   .string()
   .trim()
   .toUpperCase()
-  .refine((code) => /^[A-Z]{2}$/.test(code) && countries.isValid(code), 'must be an ISO 3166-1 alpha-2 country code such as DE or US');
+  .refine(
+    (code) => /^[A-Z]{2}$/.test(code) && countries.isValid(code),
+    'must be an ISO 3166-1 alpha-2 country code such as DE or US',
+  );
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 

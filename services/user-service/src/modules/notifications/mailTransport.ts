@@ -24,9 +24,13 @@ export interface MailTransport {
  * test. Staging or production without SMTP_URL refuses to send: the mail events stay in the queue
  * and its DLQ (redrive once SMTP_URL is set) instead of vanishing into a folder nobody reads.
  */
-export function createMailTransport(config: Pick<UserConfig, 'SMTP_URL' | 'MAIL_DIR' | 'MAIL_FROM' | 'NODE_ENV'>, logger: Logger): MailTransport {
+export function createMailTransport(
+  config: Pick<UserConfig, 'SMTP_URL' | 'MAIL_DIR' | 'MAIL_FROM' | 'NODE_ENV'>,
+  logger: Logger,
+): MailTransport {
   if (config.SMTP_URL) return createSmtpMailTransport(config.SMTP_URL, config.MAIL_FROM);
-  if (config.NODE_ENV === 'development' || config.NODE_ENV === 'test') return createFolderMailTransport(config.MAIL_DIR, config.MAIL_FROM, logger);
+  if (config.NODE_ENV === 'development' || config.NODE_ENV === 'test')
+    return createFolderMailTransport(config.MAIL_DIR, config.MAIL_FROM, logger);
   return {
     send: () => Promise.reject(new Error('no mail transport: SMTP_URL is not set')),
   };
@@ -34,10 +38,22 @@ export function createMailTransport(config: Pick<UserConfig, 'SMTP_URL' | 'MAIL_
 
 export function createSmtpMailTransport(smtpUrl: string, from: string): MailTransport {
   // Bounded timeouts: a send must end well within the inbox lease (see notificationInbox.ts).
-  const transporter = nodemailer.createTransport({ url: smtpUrl, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 });
+  const transporter = nodemailer.createTransport({
+    url: smtpUrl,
+    connectionTimeout: 10_000,
+    greetingTimeout: 10_000,
+    socketTimeout: 20_000,
+  });
   return {
     async send(mail) {
-      await transporter.sendMail({ from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html, messageId: messageIdOf(mail) });
+      await transporter.sendMail({
+        from,
+        to: mail.to,
+        subject: mail.subject,
+        text: mail.text,
+        html: mail.html,
+        messageId: messageIdOf(mail),
+      });
     },
     close: () => transporter.close(),
   };
@@ -53,7 +69,14 @@ export function createFolderMailTransport(dir: string, from: string, logger: Log
   const composer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
   return {
     async send(mail) {
-      const info = await composer.sendMail({ from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html, messageId: messageIdOf(mail) });
+      const info = await composer.sendMail({
+        from,
+        to: mail.to,
+        subject: mail.subject,
+        text: mail.text,
+        html: mail.html,
+        messageId: messageIdOf(mail),
+      });
       await mkdir(dir, { recursive: true });
       const file = path.resolve(dir, `${mail.id}.eml`);
       await writeFile(file, info.message as Buffer);

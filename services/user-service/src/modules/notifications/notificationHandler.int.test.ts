@@ -30,7 +30,9 @@ describe('notification consumer', () => {
     const [mail] = mailbox.mails;
     expect(mail).toMatchObject({ id: event.id, to: event.payload.email, subject: 'Confirm your email address' });
     expect(mail!.text).toContain(`https://shop.example.test/verify-email?token=${event.payload.token}`);
-    expect(await t.app.userService.prisma.eventLog.findUnique({ where: { eventId: event.id } })).toMatchObject({ status: 'processed' });
+    expect(await t.app.userService.prisma.eventLog.findUnique({ where: { eventId: event.id } })).toMatchObject({
+      status: 'processed',
+    });
   });
 
   it('sends one mail per event even when SQS delivers it twice, or twice at once', async () => {
@@ -53,8 +55,14 @@ describe('notification consumer', () => {
     const handle = handlerWith(mailbox);
     const event = makeEvent('user.email.verification.requested', randomUUID(), 2);
     mailbox.failNext(new Error('SMTP 421 try later'));
-    expect(await handle(asQueueMessage(event))).toEqual({ action: 'retry', reason: 'mail transport failed: SMTP 421 try later' });
-    expect(await t.app.userService.prisma.eventLog.findUnique({ where: { eventId: event.id } })).toMatchObject({ status: 'failed', lastError: expect.stringContaining('421') });
+    expect(await handle(asQueueMessage(event))).toEqual({
+      action: 'retry',
+      reason: 'mail transport failed: SMTP 421 try later',
+    });
+    expect(await t.app.userService.prisma.eventLog.findUnique({ where: { eventId: event.id } })).toMatchObject({
+      status: 'failed',
+      lastError: expect.stringContaining('421'),
+    });
     expect(await handle(asQueueMessage(event, 2))).toEqual({ action: 'acknowledge', outcome: 'sent' });
     expect(mailbox.mails).toHaveLength(1);
   });
@@ -65,12 +73,19 @@ describe('notification consumer', () => {
     const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(line) });
     const transport = createFolderMailTransport(dir, 'Shop <no-reply@example.test>', logger);
     const event = makeEvent('user.password.reset.requested', randomUUID(), 2);
-    const handle = createNotificationHandler({ prisma: t.app.userService.prisma, mailTransport: transport, config: { PUBLIC_APP_URL: 'https://shop.example.test' }, logger });
+    const handle = createNotificationHandler({
+      prisma: t.app.userService.prisma,
+      mailTransport: transport,
+      config: { PUBLIC_APP_URL: 'https://shop.example.test' },
+      logger,
+    });
     try {
       await handle(asQueueMessage(event));
       const files = await readdir(dir);
       expect(files.sort()).toEqual([`${event.id}.eml`, `${event.id}.txt`]);
-      expect(await readFile(path.join(dir, `${event.id}.txt`), 'utf8')).toContain(`/reset-password?token=${event.payload.token}`);
+      expect(await readFile(path.join(dir, `${event.id}.txt`), 'utf8')).toContain(
+        `/reset-password?token=${event.payload.token}`,
+      );
       const eml = await readFile(path.join(dir, files[0]!), 'utf8');
       expect(eml).toContain('Subject: Reset your password');
       expect(eml).toContain(event.payload.token.slice(0, 20));

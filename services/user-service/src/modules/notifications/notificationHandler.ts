@@ -36,7 +36,11 @@ export function createNotificationHandler({ prisma, mailTransport, config, logge
       return retryLater(`invalid event: ${error.message}`);
     }
     if (!isMailEvent(event)) return retryLater(`event type ${event.type} does not belong on this queue`);
-    const log = withCorrelationId(logger, event.correlationId).child({ eventId: event.id, type: event.type, userId: event.userId });
+    const log = withCorrelationId(logger, event.correlationId).child({
+      eventId: event.id,
+      type: event.type,
+      userId: event.userId,
+    });
 
     const claim = await claimNotification(prisma, event);
     if (claim === 'duplicate') {

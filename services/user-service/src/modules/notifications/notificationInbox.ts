@@ -27,9 +27,15 @@ export async function claimNotification(prisma: Database, event: UserEvent): Pro
 }
 
 export async function markNotificationSent(prisma: Database, eventId: string) {
-  await prisma.eventLog.update({ where: { eventId }, data: { status: 'processed', processedAt: new Date(), leaseUntil: null, lastError: null } });
+  await prisma.eventLog.update({
+    where: { eventId },
+    data: { status: 'processed', processedAt: new Date(), leaseUntil: null, lastError: null },
+  });
 }
 
 export async function markNotificationFailed(prisma: Database, eventId: string, reason: string) {
-  await prisma.eventLog.update({ where: { eventId }, data: { status: 'failed', leaseUntil: null, lastError: reason.slice(0, 1000) } });
+  await prisma.eventLog.update({
+    where: { eventId },
+    data: { status: 'failed', leaseUntil: null, lastError: reason.slice(0, 1000) },
+  });
 }

@@ -37,7 +37,9 @@ export function valueContainsCardNumber(value: unknown, depth = 0): boolean {
   if (typeof value === 'number') return Math.abs(value) >= 1e12;
   if (Array.isArray(value)) return value.some((item) => valueContainsCardNumber(item, depth + 1));
   if (value && typeof value === 'object') {
-    return Object.entries(value).some(([key, item]) => containsCardNumber(key) || valueContainsCardNumber(item, depth + 1));
+    return Object.entries(value).some(
+      ([key, item]) => containsCardNumber(key) || valueContainsCardNumber(item, depth + 1),
+    );
   }
   return false;
 }

@@ -21,20 +21,42 @@ const makeCard = (overrides: Record<string, unknown> = {}) => ({
 describe('payment methods', () => {
   it('saves tokenized cards without ever returning the token; one default', async () => {
     const user = await givenUser(t);
-    const first = await t.inject({ method: 'POST', url: '/users/me/payment-methods', headers: user.auth, payload: makeCard() });
+    const first = await t.inject({
+      method: 'POST',
+      url: '/users/me/payment-methods',
+      headers: user.auth,
+      payload: makeCard(),
+    });
     expect(first.statusCode).toBe(201);
     expect(first.json()).toMatchObject({ provider: 'stripe', brand: 'visa', last4: '4242', isDefault: true });
     expect(first.json().token).toBeUndefined();
 
-    const second = (await t.inject({ method: 'POST', url: '/users/me/payment-methods', headers: user.auth, payload: makeCard({ brand: 'mastercard', last4: '4444' }) })).json();
+    const second = (
+      await t.inject({
+        method: 'POST',
+        url: '/users/me/payment-methods',
+        headers: user.auth,
+        payload: makeCard({ brand: 'mastercard', last4: '4444' }),
+      })
+    ).json();
     expect(second.isDefault).toBe(false);
-    const made = await t.inject({ method: 'POST', url: `/users/me/payment-methods/${second.id}/default`, headers: user.auth });
+    const made = await t.inject({
+      method: 'POST',
+      url: `/users/me/payment-methods/${second.id}/default`,
+      headers: user.auth,
+    });
     expect(made.json()).toMatchObject({ id: second.id, isDefault: true });
 
     const { items } = (await t.inject({ method: 'GET', url: '/users/me/payment-methods', headers: user.auth })).json();
-    expect(items.map((m: { last4: string; isDefault: boolean }) => [m.last4, m.isDefault])).toEqual([['4444', true], ['4242', false]]);
+    expect(items.map((m: { last4: string; isDefault: boolean }) => [m.last4, m.isDefault])).toEqual([
+      ['4444', true],
+      ['4242', false],
+    ]);
 
-    expect((await t.inject({ method: 'DELETE', url: `/users/me/payment-methods/${second.id}`, headers: user.auth })).statusCode).toBe(204);
+    expect(
+      (await t.inject({ method: 'DELETE', url: `/users/me/payment-methods/${second.id}`, headers: user.auth }))
+        .statusCode,
+    ).toBe(204);
     const after = (await t.inject({ method: 'GET', url: '/users/me/payment-methods', headers: user.auth })).json();
     expect(after.items).toEqual([expect.objectContaining({ last4: '4242', isDefault: true })]);
   });
@@ -47,7 +69,12 @@ describe('payment methods', () => {
     ['in an extra field', { number: '378282246310005' }],
   ])('400 CARD_NUMBER_REJECTED for a full card number %s, without echoing it', async (_where, overrides) => {
     const user = await givenUser(t);
-    const response = await t.inject({ method: 'POST', url: '/users/me/payment-methods', headers: user.auth, payload: makeCard(overrides) });
+    const response = await t.inject({
+      method: 'POST',
+      url: '/users/me/payment-methods',
+      headers: user.auth,
+      payload: makeCard(overrides),
+    });
     expect(response.statusCode).toBe(400);
     expect(response.json().error.code).toBe('CARD_NUMBER_REJECTED');
     expect(response.body).not.toMatch(/\d{13}/);
@@ -55,28 +82,55 @@ describe('payment methods', () => {
 
   it('400 for an expired card or bad fields, 409 for the same token twice', async () => {
     const user = await givenUser(t);
-    const expired = await t.inject({ method: 'POST', url: '/users/me/payment-methods', headers: user.auth, payload: makeCard({ expYear: 2020 }) });
+    const expired = await t.inject({
+      method: 'POST',
+      url: '/users/me/payment-methods',
+      headers: user.auth,
+      payload: makeCard({ expYear: 2020 }),
+    });
     expect(expired.statusCode).toBe(400);
-    expect(expired.json().error.details).toEqual([expect.objectContaining({ field: 'body.expYear', message: 'the card has expired' })]);
-    const badMonth = await t.inject({ method: 'POST', url: '/users/me/payment-methods', headers: user.auth, payload: makeCard({ expMonth: 13 }) });
+    expect(expired.json().error.details).toEqual([
+      expect.objectContaining({ field: 'body.expYear', message: 'the card has expired' }),
+    ]);
+    const badMonth = await t.inject({
+      method: 'POST',
+      url: '/users/me/payment-methods',
+      headers: user.auth,
+      payload: makeCard({ expMonth: 13 }),
+    });
     expect(badMonth.statusCode).toBe(400);
 
     const card = makeCard();
     await t.inject({ method: 'POST', url: '/users/me/payment-methods', headers: user.auth, payload: card });
-    const again = await t.inject({ method: 'POST', url: '/users/me/payment-methods', headers: user.auth, payload: card });
+    const again = await t.inject({
+      method: 'POST',
+      url: '/users/me/payment-methods',
+      headers: user.auth,
+      payload: card,
+    });
     expect(again.statusCode).toBe(409);
     expect(again.json().error.code).toBe('PAYMENT_METHOD_EXISTS');
   });
 
   it('another user’s payment method is a 404', async () => {
     const [alice, bob] = [await givenUser(t), await givenUser(t)];
-    const created = (await t.inject({ method: 'POST', url: '/users/me/payment-methods', headers: alice.auth, payload: makeCard() })).json();
-    expect((await t.inject({ method: 'DELETE', url: `/users/me/payment-methods/${created.id}`, headers: bob.auth })).statusCode).toBe(404);
-    expect((await t.inject({ method: 'POST', url: `/users/me/payment-methods/${created.id}/default`, headers: bob.auth })).statusCode).toBe(404);
+    const created = (
+      await t.inject({ method: 'POST', url: '/users/me/payment-methods', headers: alice.auth, payload: makeCard() })
+    ).json();
+    expect(
+      (await t.inject({ method: 'DELETE', url: `/users/me/payment-methods/${created.id}`, headers: bob.auth }))
+        .statusCode,
+    ).toBe(404);
+    expect(
+      (await t.inject({ method: 'POST', url: `/users/me/payment-methods/${created.id}/default`, headers: bob.auth }))
+        .statusCode,
+    ).toBe(404);
   });
 
   it('403 for a deleted profile', async () => {
     const user = await givenUser(t, { status: 'deleted' });
-    expect((await t.inject({ method: 'GET', url: '/users/me/payment-methods', headers: user.auth })).statusCode).toBe(403);
+    expect((await t.inject({ method: 'GET', url: '/users/me/payment-methods', headers: user.auth })).statusCode).toBe(
+      403,
+    );
   });
 });

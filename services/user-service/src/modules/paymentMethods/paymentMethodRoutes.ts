@@ -20,23 +20,49 @@ const paymentMethodNotFound = () => notFound('PAYMENT_METHOD_NOT_FOUND', 'no suc
 /** Runs before validation, so a PAN is refused with one clear code and never echoed in field details. */
 async function refuseCardNumbers(request: { body: unknown }) {
   if (valueContainsCardNumber(request.body)) {
-    throw badRequest('CARD_NUMBER_REJECTED', 'full card numbers are not accepted; send the token from the payment provider');
+    throw badRequest(
+      'CARD_NUMBER_REJECTED',
+      'full card numbers are not accepted; send the token from the payment provider',
+    );
   }
 }
 
-export function registerPaymentMethodRoutes(app: BaseApp, { prisma, cache }: { prisma: Database; cache: ProfileCache }) {
-  app.get('/users/me/payment-methods', { schema: { tags, security, summary: 'List payment methods, default first', response: { 200: paymentMethodListSchema } } }, async (request) => {
-    const { userId } = principalOf(request);
-    await requireActiveProfile(cache, userId);
-    const rows = await prisma.paymentMethod.findMany({ where: { userId }, orderBy: [{ isDefault: 'desc' }, { createdAt: 'asc' }] });
-    return { items: rows.map(toPaymentMethodView) };
-  });
+export function registerPaymentMethodRoutes(
+  app: BaseApp,
+  { prisma, cache }: { prisma: Database; cache: ProfileCache },
+) {
+  app.get(
+    '/users/me/payment-methods',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'List payment methods, default first',
+        response: { 200: paymentMethodListSchema },
+      },
+    },
+    async (request) => {
+      const { userId } = principalOf(request);
+      await requireActiveProfile(cache, userId);
+      const rows = await prisma.paymentMethod.findMany({
+        where: { userId },
+        orderBy: [{ isDefault: 'desc' }, { createdAt: 'asc' }],
+      });
+      return { items: rows.map(toPaymentMethodView) };
+    },
+  );
 
   app.post(
     '/users/me/payment-methods',
     {
       preValidation: refuseCardNumbers,
-      schema: { tags, security, summary: 'Add a tokenized payment method (a full card number is refused with 400)', body: createPaymentMethodBodySchema, response: { 201: paymentMethodSchema } },
+      schema: {
+        tags,
+        security,
+        summary: 'Add a tokenized payment method (a full card number is refused with 400)',
+        body: createPaymentMethodBodySchema,
+        response: { 201: paymentMethodSchema },
+      },
     },
     async (request, reply) => {
       const { userId } = principalOf(request);
@@ -44,9 +70,11 @@ export function registerPaymentMethodRoutes(app: BaseApp, { prisma, cache }: { p
         const created = await prisma.$transaction(async (tx) => {
           await lockActiveProfile(tx, userId);
           const count = await tx.paymentMethod.count({ where: { userId } });
-          if (count >= MAX_PAYMENT_METHODS) throw conflict('PAYMENT_METHOD_LIMIT_REACHED', `at most ${MAX_PAYMENT_METHODS} payment methods per user`);
+          if (count >= MAX_PAYMENT_METHODS)
+            throw conflict('PAYMENT_METHOD_LIMIT_REACHED', `at most ${MAX_PAYMENT_METHODS} payment methods per user`);
           const isDefault = request.body.isDefault === true || count === 0;
-          if (isDefault) await tx.paymentMethod.updateMany({ where: { userId, isDefault: true }, data: { isDefault: false } });
+          if (isDefault)
+            await tx.paymentMethod.updateMany({ where: { userId, isDefault: true }, data: { isDefault: false } });
           return tx.paymentMethod.create({ data: { ...request.body, userId, isDefault } });
         });
         return reply.code(201).send(toPaymentMethodView(created));
@@ -59,14 +87,25 @@ export function registerPaymentMethodRoutes(app: BaseApp, { prisma, cache }: { p
 
   app.post(
     '/users/me/payment-methods/:id/default',
-    { schema: { tags, security, summary: 'Make this payment method the only default', params: paymentMethodIdParamsSchema, response: { 200: paymentMethodSchema } } },
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Make this payment method the only default',
+        params: paymentMethodIdParamsSchema,
+        response: { 200: paymentMethodSchema },
+      },
+    },
     async (request) => {
       const { userId } = principalOf(request);
       const updated = await prisma.$transaction(async (tx) => {
         await lockActiveProfile(tx, userId);
         const existing = await tx.paymentMethod.findFirst({ where: { id: request.params.id, userId } });
         if (!existing) throw paymentMethodNotFound();
-        await tx.paymentMethod.updateMany({ where: { userId, isDefault: true, NOT: { id: existing.id } }, data: { isDefault: false } });
+        await tx.paymentMethod.updateMany({
+          where: { userId, isDefault: true, NOT: { id: existing.id } },
+          data: { isDefault: false },
+        });
         return tx.paymentMethod.update({ where: { id: existing.id }, data: { isDefault: true } });
       });
       return toPaymentMethodView(updated);
@@ -75,7 +114,14 @@ export function registerPaymentMethodRoutes(app: BaseApp, { prisma, cache }: { p
 
   app.delete(
     '/users/me/payment-methods/:id',
-    { schema: { tags, security, summary: 'Remove a payment method; if it was the default, the newest remaining one takes over', params: paymentMethodIdParamsSchema } },
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Remove a payment method; if it was the default, the newest remaining one takes over',
+        params: paymentMethodIdParamsSchema,
+      },
+    },
     async (request, reply) => {
       const { userId } = principalOf(request);
       await prisma.$transaction(async (tx) => {

@@ -6,7 +6,11 @@ export const cardBrands = ['visa', 'mastercard', 'amex', 'discover', 'jcb', 'din
 export const createPaymentMethodBodySchema = z
   .strictObject({
     provider: z.string().regex(/^[a-z][a-z0-9_-]{1,39}$/, 'must be a provider id such as stripe or adyen'),
-    token: z.string().min(4).max(255).regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces'),
+    token: z
+      .string()
+      .min(4)
+      .max(255)
+      .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces'),
     brand: z.enum(cardBrands),
     last4: z.string().regex(/^\d{4}$/, 'must be exactly 4 digits'),
     expMonth: z.int().min(1).max(12),

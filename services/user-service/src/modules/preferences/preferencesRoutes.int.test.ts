@@ -6,7 +6,15 @@ beforeAll(async () => {
 });
 afterAll(() => t.app.close());
 
-const defaults = { language: 'en', currency: 'USD', timezone: 'UTC', theme: 'system', emailNotifications: true, smsNotifications: false, marketingEmails: false };
+const defaults = {
+  language: 'en',
+  currency: 'USD',
+  timezone: 'UTC',
+  theme: 'system',
+  emailNotifications: true,
+  smsNotifications: false,
+  marketingEmails: false,
+};
 
 describe('preferences', () => {
   it('a new profile has the defaults', async () => {
@@ -18,21 +26,41 @@ describe('preferences', () => {
 
   it('PUT replaces them; a field left out goes back to its default', async () => {
     const user = await givenUser(t);
-    const chosen = { language: 'pt-BR', currency: 'EUR', timezone: 'Europe/Berlin', theme: 'dark', emailNotifications: false, smsNotifications: true, marketingEmails: true };
-    expect((await t.inject({ method: 'PUT', url: '/users/me/preferences', headers: user.auth, payload: chosen })).json()).toEqual(chosen);
-    expect((await t.inject({ method: 'GET', url: '/users/me/preferences', headers: user.auth })).json()).toEqual(chosen);
-    expect((await t.inject({ method: 'PUT', url: '/users/me/preferences', headers: user.auth, payload: { theme: 'light' } })).json()).toEqual({ ...defaults, theme: 'light' });
+    const chosen = {
+      language: 'pt-BR',
+      currency: 'EUR',
+      timezone: 'Europe/Berlin',
+      theme: 'dark',
+      emailNotifications: false,
+      smsNotifications: true,
+      marketingEmails: true,
+    };
+    expect(
+      (await t.inject({ method: 'PUT', url: '/users/me/preferences', headers: user.auth, payload: chosen })).json(),
+    ).toEqual(chosen);
+    expect((await t.inject({ method: 'GET', url: '/users/me/preferences', headers: user.auth })).json()).toEqual(
+      chosen,
+    );
+    expect(
+      (
+        await t.inject({ method: 'PUT', url: '/users/me/preferences', headers: user.auth, payload: { theme: 'light' } })
+      ).json(),
+    ).toEqual({ ...defaults, theme: 'light' });
   });
 
-  it.each([{ currency: 'XYZ' }, { timezone: 'Mars/Olympus' }, { language: 'english' }, { theme: 'neon' }, { emailNotifications: 'yes' }, { unknown: true }])(
-    '400 for %p',
-    async (payload) => {
-      const user = await givenUser(t);
-      const response = await t.inject({ method: 'PUT', url: '/users/me/preferences', headers: user.auth, payload });
-      expect(response.statusCode).toBe(400);
-      expect(response.json().error.code).toBe('VALIDATION_FAILED');
-    },
-  );
+  it.each([
+    { currency: 'XYZ' },
+    { timezone: 'Mars/Olympus' },
+    { language: 'english' },
+    { theme: 'neon' },
+    { emailNotifications: 'yes' },
+    { unknown: true },
+  ])('400 for %p', async (payload) => {
+    const user = await givenUser(t);
+    const response = await t.inject({ method: 'PUT', url: '/users/me/preferences', headers: user.auth, payload });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.code).toBe('VALIDATION_FAILED');
+  });
 
   it('401 without a token, 403 when deactivated', async () => {
     expect((await t.inject({ method: 'PUT', url: '/users/me/preferences', payload: {} })).statusCode).toBe(401);

@@ -8,12 +8,23 @@ const security = [{ bearerAuth: [] }];
 const tags = ['preferences'];
 
 export function registerPreferencesRoutes(app: BaseApp, { prisma, cache }: { prisma: Database; cache: ProfileCache }) {
-  app.get('/users/me/preferences', { schema: { tags, security, summary: 'Preferences, with defaults for anything never set', response: { 200: preferencesSchema } } }, async (request) => {
-    const { userId } = principalOf(request);
-    await requireActiveProfile(cache, userId);
-    const row = await prisma.userPreferences.findUnique({ where: { userId } });
-    return row ? toPreferencesView(row) : defaultPreferences;
-  });
+  app.get(
+    '/users/me/preferences',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Preferences, with defaults for anything never set',
+        response: { 200: preferencesSchema },
+      },
+    },
+    async (request) => {
+      const { userId } = principalOf(request);
+      await requireActiveProfile(cache, userId);
+      const row = await prisma.userPreferences.findUnique({ where: { userId } });
+      return row ? toPreferencesView(row) : defaultPreferences;
+    },
+  );
 
   app.put(
     '/users/me/preferences',
@@ -30,7 +41,11 @@ export function registerPreferencesRoutes(app: BaseApp, { prisma, cache }: { pri
       const { userId } = principalOf(request);
       const row = await prisma.$transaction(async (tx) => {
         await lockActiveProfile(tx, userId);
-        return tx.userPreferences.upsert({ where: { userId }, create: { ...request.body, userId }, update: request.body });
+        return tx.userPreferences.upsert({
+          where: { userId },
+          create: { ...request.body, userId },
+          update: request.body,
+        });
       });
       return toPreferencesView(row);
     },

@@ -87,7 +87,9 @@ export class ProfileCache {
     const view = toProfileView(row);
     // A write that invalidated while we were loading must win over what we read before it.
     if (this.invalidations === invalidationsBefore && !this.pendingInvalidations.has(userId)) {
-      await this.deps.redis.set(profileCacheKey(userId), JSON.stringify(view), 'EX', this.deps.ttlSeconds).catch(() => undefined);
+      await this.deps.redis
+        .set(profileCacheKey(userId), JSON.stringify(view), 'EX', this.deps.ttlSeconds)
+        .catch(() => undefined);
     }
     return view;
   }

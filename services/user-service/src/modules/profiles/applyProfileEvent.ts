@@ -27,7 +27,12 @@ export function applyProfileEvent(prisma: Database, event: UserEvent): Promise<P
         event.type === 'user.deleted' && profile
           ? await eraseProfile(tx, profile, event)
           : await profileEventEffect(tx, profile, event);
-      await recordEvent(tx, event, applied ? 'processed' : 'ignored', applied ? undefined : 'older than the applied state');
+      await recordEvent(
+        tx,
+        event,
+        applied ? 'processed' : 'ignored',
+        applied ? undefined : 'older than the applied state',
+      );
       return applied ? 'applied' : 'stale';
     }),
   );

@@ -17,13 +17,31 @@ function freePort(): Promise<number> {
   });
 }
 
-const startRedis = (port: number) => execFileSync('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'yes']);
+const startRedis = (port: number) =>
+  execFileSync('redis-server', [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--daemonize',
+    'yes',
+  ]);
 const stopRedis = (port: number) => execFileSync('redis-cli', ['-p', String(port), 'shutdown', 'nosave']);
 
-async function metricValue(app: Awaited<ReturnType<typeof buildTestApp>>['app'], name: string, labels: Record<string, string> = {}) {
+async function metricValue(
+  app: Awaited<ReturnType<typeof buildTestApp>>['app'],
+  name: string,
+  labels: Record<string, string> = {},
+) {
   const metric = (await app.metrics.getMetricsAsJSON()).find((m) => m.name === name);
   const values = (metric?.values ?? []) as Array<{ value: number; labels: Record<string, string> }>;
-  return values.filter((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l)).reduce((sum, v) => sum + v.value, 0);
+  return values
+    .filter((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l))
+    .reduce((sum, v) => sum + v.value, 0);
 }
 
 describe('profile cache', () => {
@@ -80,7 +98,12 @@ describe('profile cache', () => {
     stopRedis(port);
     await closed;
 
-    const patched = await t.inject({ method: 'PATCH', url: '/users/me', headers: user.auth, payload: { displayName: 'Offline Ada' } });
+    const patched = await t.inject({
+      method: 'PATCH',
+      url: '/users/me',
+      headers: user.auth,
+      payload: { displayName: 'Offline Ada' },
+    });
     expect(patched.statusCode).toBe(200);
     const read = await t.inject({ method: 'GET', url: '/users/me', headers: user.auth });
     expect(read.statusCode).toBe(200);
@@ -89,7 +112,10 @@ describe('profile cache', () => {
 
     const ready = await t.inject({ method: 'GET', url: '/health/ready' });
     expect(ready.statusCode).toBe(200);
-    expect(ready.json()).toMatchObject({ status: 'degraded', checks: { redis: { status: 'failed' }, postgres: { status: 'ok' }, sqs: { status: 'ok' } } });
+    expect(ready.json()).toMatchObject({
+      status: 'degraded',
+      checks: { redis: { status: 'failed' }, postgres: { status: 'ok' }, sqs: { status: 'ok' } },
+    });
     expect(await metricValue(t.app, 'user_profile_cache_lookups_total', { result: 'error' })).toBeGreaterThan(0);
 
     // Back up (empty, as this Redis keeps nothing on disk): reads use the cache again and show the change.
@@ -111,7 +137,9 @@ describe('profile cache', () => {
 
 describe('readiness without Postgres', () => {
   it('is unavailable (503) when the critical database is unreachable', async () => {
-    const t = await buildTestApp({ env: { USER_DATABASE_URL: `postgresql://postgres@127.0.0.1:1/${randomUUID().slice(0, 8)}` } });
+    const t = await buildTestApp({
+      env: { USER_DATABASE_URL: `postgresql://postgres@127.0.0.1:1/${randomUUID().slice(0, 8)}` },
+    });
     try {
       const ready = await t.inject({ method: 'GET', url: '/health/ready' });
       expect(ready.statusCode).toBe(503);

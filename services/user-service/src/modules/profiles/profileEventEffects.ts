@@ -55,7 +55,11 @@ export async function profileEventEffect(tx: Tx, profile: LockedProfile | null, 
       if (version <= profile.statusVersion) return false;
       await tx.userProfile.update({
         where: { id: profile.id },
-        data: { status: event.type === 'user.deactivated' ? 'deactivated' : 'active', statusVersion: version, userVersion },
+        data: {
+          status: event.type === 'user.deactivated' ? 'deactivated' : 'active',
+          statusVersion: version,
+          userVersion,
+        },
       });
       return true;
     default:

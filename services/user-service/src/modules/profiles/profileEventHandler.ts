@@ -41,9 +41,14 @@ export function createProfileEventHandler({ prisma, cache, logger }: Deps): Queu
       logger.warn({ messageId: message.messageId, issues: error.issues }, `rejected message: ${error.message}`);
       return retryLater(`invalid event: ${error.message}`);
     }
-    if (!profileEventTypes.includes(event.type)) return retryLater(`event type ${event.type} does not belong on this queue`);
+    if (!profileEventTypes.includes(event.type))
+      return retryLater(`event type ${event.type} does not belong on this queue`);
 
-    const log = withCorrelationId(logger, event.correlationId).child({ eventId: event.id, type: event.type, userId: event.userId });
+    const log = withCorrelationId(logger, event.correlationId).child({
+      eventId: event.id,
+      type: event.type,
+      userId: event.userId,
+    });
     let outcome;
     try {
       outcome = await applyProfileEvent(prisma, event);

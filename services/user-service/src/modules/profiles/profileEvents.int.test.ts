@@ -18,7 +18,10 @@ const inboxOf = (eventId: string) => prisma().eventLog.findUnique({ where: { eve
 
 async function createdUser(userVersion = 1) {
   const userId = randomUUID();
-  expect(await handle(asQueueMessage(makeEvent('user.created', userId, userVersion)))).toEqual({ action: 'acknowledge', outcome: 'applied' });
+  expect(await handle(asQueueMessage(makeEvent('user.created', userId, userVersion)))).toEqual({
+    action: 'acknowledge',
+    outcome: 'applied',
+  });
   return userId;
 }
 
@@ -27,10 +30,26 @@ describe('profile events: effects', () => {
     const userId = randomUUID();
     const event = makeEvent('user.created', userId, 1, { displayName: 'Grace', emailVerified: false });
     expect(await handle(asQueueMessage(event))).toEqual({ action: 'acknowledge', outcome: 'applied' });
-    expect(await profileOf(userId)).toMatchObject({ email: event.payload.email, displayName: 'Grace', status: 'active', emailVerified: false, userVersion: 1 });
-    expect(await prisma().userPreferences.findUnique({ where: { userId } })).toMatchObject({ language: 'en', currency: 'USD', theme: 'system' });
+    expect(await profileOf(userId)).toMatchObject({
+      email: event.payload.email,
+      displayName: 'Grace',
+      status: 'active',
+      emailVerified: false,
+      userVersion: 1,
+    });
+    expect(await prisma().userPreferences.findUnique({ where: { userId } })).toMatchObject({
+      language: 'en',
+      currency: 'USD',
+      theme: 'system',
+    });
     expect(await prisma().wishlistItem.count({ where: { userId } })).toBe(0);
-    expect(await inboxOf(event.id)).toMatchObject({ status: 'processed', type: 'user.created', userId, userVersion: 1, correlationId: event.correlationId });
+    expect(await inboxOf(event.id)).toMatchObject({
+      status: 'processed',
+      type: 'user.created',
+      userId,
+      userVersion: 1,
+      correlationId: event.correlationId,
+    });
   });
 
   it('user.email.verified marks the email verified', async () => {
@@ -49,15 +68,45 @@ describe('profile events: effects', () => {
 
   it('user.deleted erases personal and shopping data and keeps a tombstone', async () => {
     const userId = await createdUser();
-    await prisma().userProfile.update({ where: { id: userId }, data: { phone: '+14155550123', avatarUrl: 'https://cdn.example/a.png' } });
-    await prisma().address.create({ data: { userId, recipientName: 'Ada', line1: '1 Main St', city: 'Berlin', postalCode: '10115', country: 'DE', isDefault: true } });
-    await prisma().paymentMethod.create({ data: { userId, provider: 'stripe', token: 'pm_123', brand: 'visa', last4: '4242', expMonth: 12, expYear: 2099 } });
+    await prisma().userProfile.update({
+      where: { id: userId },
+      data: { phone: '+14155550123', avatarUrl: 'https://cdn.example/a.png' },
+    });
+    await prisma().address.create({
+      data: {
+        userId,
+        recipientName: 'Ada',
+        line1: '1 Main St',
+        city: 'Berlin',
+        postalCode: '10115',
+        country: 'DE',
+        isDefault: true,
+      },
+    });
+    await prisma().paymentMethod.create({
+      data: { userId, provider: 'stripe', token: 'pm_123', brand: 'visa', last4: '4242', expMonth: 12, expYear: 2099 },
+    });
     await prisma().wishlistItem.create({ data: { userId, productId: 'sku-1' } });
 
-    expect(await handle(asQueueMessage(makeEvent('user.deleted', userId, 2)))).toEqual({ action: 'acknowledge', outcome: 'applied' });
+    expect(await handle(asQueueMessage(makeEvent('user.deleted', userId, 2)))).toEqual({
+      action: 'acknowledge',
+      outcome: 'applied',
+    });
 
-    expect(await profileOf(userId)).toMatchObject({ status: 'deleted', email: null, displayName: null, phone: null, avatarUrl: null, emailVerified: false });
-    for (const count of [prisma().address.count({ where: { userId } }), prisma().paymentMethod.count({ where: { userId } }), prisma().wishlistItem.count({ where: { userId } }), prisma().userPreferences.count({ where: { userId } })]) {
+    expect(await profileOf(userId)).toMatchObject({
+      status: 'deleted',
+      email: null,
+      displayName: null,
+      phone: null,
+      avatarUrl: null,
+      emailVerified: false,
+    });
+    for (const count of [
+      prisma().address.count({ where: { userId } }),
+      prisma().paymentMethod.count({ where: { userId } }),
+      prisma().wishlistItem.count({ where: { userId } }),
+      prisma().userPreferences.count({ where: { userId } }),
+    ]) {
       expect(await count).toBe(0);
     }
   });
@@ -65,7 +114,10 @@ describe('profile events: effects', () => {
   it('every applied event invalidates the cached profile', async () => {
     const userId = await createdUser();
     await built.app.userService.cache.get(userId);
-    const redisKeyExists = () => (built.app.userService.cache as unknown as { deps: { redis: { exists(key: string): Promise<number> } } }).deps.redis.exists(profileCacheKey(userId));
+    const redisKeyExists = () =>
+      (
+        built.app.userService.cache as unknown as { deps: { redis: { exists(key: string): Promise<number> } } }
+      ).deps.redis.exists(profileCacheKey(userId));
     expect(await redisKeyExists()).toBe(1);
     await handle(asQueueMessage(makeEvent('user.deactivated', userId, 2)));
     expect(await redisKeyExists()).toBe(0);
@@ -88,7 +140,11 @@ describe('profile events: delivery', () => {
   it('concurrent deliveries of the same user.created apply it once', async () => {
     const event = makeEvent('user.created', randomUUID(), 1);
     const results = await Promise.all([1, 2, 3].map(() => handle(asQueueMessage(event))));
-    expect(results.map((r) => (r.action === 'acknowledge' ? r.outcome : r.action)).sort()).toEqual(['applied', 'duplicate', 'duplicate']);
+    expect(results.map((r) => (r.action === 'acknowledge' ? r.outcome : r.action)).sort()).toEqual([
+      'applied',
+      'duplicate',
+      'duplicate',
+    ]);
   });
 
   it('an event older than the applied state is acknowledged, ignored and recorded', async () => {
@@ -123,7 +179,10 @@ describe('profile events: delivery', () => {
     const userId = randomUUID();
     const verified = makeEvent('user.email.verified', userId, 2);
     expect(await handle(asQueueMessage(verified))).toEqual({ action: 'retry', reason: 'profile does not exist yet' });
-    expect(await inboxOf(verified.id)).toMatchObject({ status: 'failed', lastError: expect.stringContaining('profile does not exist') });
+    expect(await inboxOf(verified.id)).toMatchObject({
+      status: 'failed',
+      lastError: expect.stringContaining('profile does not exist'),
+    });
     await handle(asQueueMessage(makeEvent('user.created', userId, 1)));
     expect(await handle(asQueueMessage(verified, 2))).toEqual({ action: 'acknowledge', outcome: 'applied' });
     expect(await profileOf(userId)).toMatchObject({ emailVerified: true });
@@ -132,17 +191,38 @@ describe('profile events: delivery', () => {
   it('nothing brings personal data back after a deletion', async () => {
     const userId = await createdUser();
     await handle(asQueueMessage(makeEvent('user.deleted', userId, 3)));
-    expect(await handle(asQueueMessage(makeEvent('user.email.verified', userId, 2)))).toEqual({ action: 'acknowledge', outcome: 'stale' });
-    expect(await handle(asQueueMessage(makeEvent('user.reactivated', userId, 9)))).toEqual({ action: 'acknowledge', outcome: 'stale' });
+    expect(await handle(asQueueMessage(makeEvent('user.email.verified', userId, 2)))).toEqual({
+      action: 'acknowledge',
+      outcome: 'stale',
+    });
+    expect(await handle(asQueueMessage(makeEvent('user.reactivated', userId, 9)))).toEqual({
+      action: 'acknowledge',
+      outcome: 'stale',
+    });
     expect(await profileOf(userId)).toMatchObject({ status: 'deleted', email: null });
   });
 
   it.each([
     ['not JSON', '{oops', 'invalid event: message body is not JSON'],
-    ['an unknown type', JSON.stringify({ type: 'user.teleported' }), 'invalid event: unknown event type: "user.teleported"'],
-    ['a malformed event', JSON.stringify({ ...makeEvent('user.created', randomUUID(), 1), userVersion: -1 }), 'invalid event: invalid user.created event'],
-    ['a mail event', JSON.stringify(makeEvent('user.password.reset.requested', randomUUID(), 1)), 'event type user.password.reset.requested does not belong on this queue'],
-  ])('%s is retried with its reason, so that it reaches the DLQ instead of being dropped', async (_name, body, reason) => {
-    expect(await handle(asQueueMessage(body))).toEqual({ action: 'retry', reason });
-  });
+    [
+      'an unknown type',
+      JSON.stringify({ type: 'user.teleported' }),
+      'invalid event: unknown event type: "user.teleported"',
+    ],
+    [
+      'a malformed event',
+      JSON.stringify({ ...makeEvent('user.created', randomUUID(), 1), userVersion: -1 }),
+      'invalid event: invalid user.created event',
+    ],
+    [
+      'a mail event',
+      JSON.stringify(makeEvent('user.password.reset.requested', randomUUID(), 1)),
+      'event type user.password.reset.requested does not belong on this queue',
+    ],
+  ])(
+    '%s is retried with its reason, so that it reaches the DLQ instead of being dropped',
+    async (_name, body, reason) => {
+      expect(await handle(asQueueMessage(body))).toEqual({ action: 'retry', reason });
+    },
+  );
 });

@@ -12,14 +12,24 @@ describe('GET /users/me', () => {
     const user = await givenUser(t, { displayName: 'Ada' });
     const response = await t.inject({ method: 'GET', url: '/users/me', headers: user.auth });
     expect(response.statusCode).toBe(200);
-    expect(response.json()).toMatchObject({ id: user.userId, email: user.email, displayName: 'Ada', emailVerified: false, status: 'active' });
+    expect(response.json()).toMatchObject({
+      id: user.userId,
+      email: user.email,
+      displayName: 'Ada',
+      emailVerified: false,
+      status: 'active',
+    });
   });
 
   it('401 without a token, with a forged token, or with a token from another issuer', async () => {
     const stranger = await buildTestApp(); // same issuer, different signing key
     const forged = await stranger.tokenFor(randomUUID());
     await stranger.app.close();
-    for (const headers of [{} as Record<string, string>, { authorization: 'Bearer nope' }, { authorization: `Bearer ${forged}` }]) {
+    for (const headers of [
+      {} as Record<string, string>,
+      { authorization: 'Bearer nope' },
+      { authorization: `Bearer ${forged}` },
+    ]) {
       const response = await t.inject({ method: 'GET', url: '/users/me', headers });
       expect(response.statusCode).toBe(401);
       expect(response.json().error.code).toMatch(/MISSING_TOKEN|INVALID_TOKEN/);
@@ -40,7 +50,10 @@ describe('GET /users/me', () => {
   });
 
   it('403 for a deactivated or deleted profile', async () => {
-    for (const [status, code] of [['deactivated', 'PROFILE_DEACTIVATED'], ['deleted', 'PROFILE_DELETED']] as const) {
+    for (const [status, code] of [
+      ['deactivated', 'PROFILE_DEACTIVATED'],
+      ['deleted', 'PROFILE_DELETED'],
+    ] as const) {
       const user = await givenUser(t, { status });
       const response = await t.inject({ method: 'GET', url: '/users/me', headers: user.auth });
       expect(response.statusCode).toBe(403);
@@ -62,7 +75,14 @@ describe('PATCH /users/me', () => {
 
   it('400 with field details for bad input; email and status cannot be changed here', async () => {
     const user = await givenUser(t);
-    for (const payload of [{ phone: '12345' }, { avatarUrl: 'http://insecure.example' }, { email: 'x@example.test' }, { status: 'active' }, {}, { displayName: '' }]) {
+    for (const payload of [
+      { phone: '12345' },
+      { avatarUrl: 'http://insecure.example' },
+      { email: 'x@example.test' },
+      { status: 'active' },
+      {},
+      { displayName: '' },
+    ]) {
       const response = await t.inject({ method: 'PATCH', url: '/users/me', headers: user.auth, payload });
       expect(response.statusCode).toBe(400);
       expect(response.json().error).toMatchObject({ code: 'VALIDATION_FAILED', details: expect.any(Array) });
@@ -71,7 +91,12 @@ describe('PATCH /users/me', () => {
 
   it('403 for a deactivated profile', async () => {
     const user = await givenUser(t, { status: 'deactivated' });
-    const response = await t.inject({ method: 'PATCH', url: '/users/me', headers: user.auth, payload: { displayName: 'x' } });
+    const response = await t.inject({
+      method: 'PATCH',
+      url: '/users/me',
+      headers: user.auth,
+      payload: { displayName: 'x' },
+    });
     expect(response.statusCode).toBe(403);
   });
 });
@@ -94,9 +119,15 @@ describe('GET /users/:id', () => {
     const admin = await givenUser(t, { roles: ['user', 'admin'] });
     const deactivated = await givenUser(t, { status: 'deactivated' });
     const deleted = await givenUser(t, { status: 'deleted' });
-    expect((await t.inject({ method: 'GET', url: `/users/${deactivated.userId}`, headers: admin.auth })).json()).toMatchObject({ status: 'deactivated' });
-    expect((await t.inject({ method: 'GET', url: `/users/${deleted.userId}`, headers: admin.auth })).json()).toMatchObject({ status: 'deleted', email: null });
-    expect((await t.inject({ method: 'GET', url: `/users/${randomUUID()}`, headers: admin.auth })).statusCode).toBe(404);
+    expect(
+      (await t.inject({ method: 'GET', url: `/users/${deactivated.userId}`, headers: admin.auth })).json(),
+    ).toMatchObject({ status: 'deactivated' });
+    expect(
+      (await t.inject({ method: 'GET', url: `/users/${deleted.userId}`, headers: admin.auth })).json(),
+    ).toMatchObject({ status: 'deleted', email: null });
+    expect((await t.inject({ method: 'GET', url: `/users/${randomUUID()}`, headers: admin.auth })).statusCode).toBe(
+      404,
+    );
   });
 
   it('400 for an id that is not a UUID', async () => {

@@ -28,7 +28,10 @@ export const updateProfileBodySchema = z
   .strictObject({
     displayName: z.string().trim().min(1).max(100),
     phone: phoneSchema.nullable(),
-    avatarUrl: z.url({ protocol: /^https$/, error: 'must be an https URL' }).max(2048).nullable(),
+    avatarUrl: z
+      .url({ protocol: /^https$/, error: 'must be an https URL' })
+      .max(2048)
+      .nullable(),
   })
   .partial()
   .refine((body) => Object.keys(body).length > 0, 'at least one field is required');

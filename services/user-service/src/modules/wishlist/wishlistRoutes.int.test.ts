@@ -9,17 +9,35 @@ afterAll(() => t.app.close());
 describe('wishlist', () => {
   it('adds products once: 201 the first time, 200 with the same item after', async () => {
     const user = await givenUser(t);
-    const first = await t.inject({ method: 'POST', url: '/users/me/wishlist', headers: user.auth, payload: { productId: 'sku-1' } });
+    const first = await t.inject({
+      method: 'POST',
+      url: '/users/me/wishlist',
+      headers: user.auth,
+      payload: { productId: 'sku-1' },
+    });
     expect(first.statusCode).toBe(201);
-    const again = await t.inject({ method: 'POST', url: '/users/me/wishlist', headers: user.auth, payload: { productId: 'sku-1' } });
+    const again = await t.inject({
+      method: 'POST',
+      url: '/users/me/wishlist',
+      headers: user.auth,
+      payload: { productId: 'sku-1' },
+    });
     expect(again.statusCode).toBe(200);
     expect(again.json().id).toBe(first.json().id);
-    expect((await t.inject({ method: 'GET', url: '/users/me/wishlist', headers: user.auth })).json().items).toHaveLength(1);
+    expect(
+      (await t.inject({ method: 'GET', url: '/users/me/wishlist', headers: user.auth })).json().items,
+    ).toHaveLength(1);
   });
 
   it('pages newest first with an opaque cursor until nextCursor is null', async () => {
     const user = await givenUser(t);
-    for (const n of [1, 2, 3, 4, 5]) await t.inject({ method: 'POST', url: '/users/me/wishlist', headers: user.auth, payload: { productId: `sku-${n}` } });
+    for (const n of [1, 2, 3, 4, 5])
+      await t.inject({
+        method: 'POST',
+        url: '/users/me/wishlist',
+        headers: user.auth,
+        payload: { productId: `sku-${n}` },
+      });
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
@@ -35,9 +53,16 @@ describe('wishlist', () => {
   it('removes a product; removing it again is still 204', async () => {
     const user = await givenUser(t);
     await t.inject({ method: 'POST', url: '/users/me/wishlist', headers: user.auth, payload: { productId: 'sku-9' } });
-    expect((await t.inject({ method: 'DELETE', url: '/users/me/wishlist/sku-9', headers: user.auth })).statusCode).toBe(204);
-    expect((await t.inject({ method: 'DELETE', url: '/users/me/wishlist/sku-9', headers: user.auth })).statusCode).toBe(204);
-    expect((await t.inject({ method: 'GET', url: '/users/me/wishlist', headers: user.auth })).json()).toEqual({ items: [], nextCursor: null });
+    expect((await t.inject({ method: 'DELETE', url: '/users/me/wishlist/sku-9', headers: user.auth })).statusCode).toBe(
+      204,
+    );
+    expect((await t.inject({ method: 'DELETE', url: '/users/me/wishlist/sku-9', headers: user.auth })).statusCode).toBe(
+      204,
+    );
+    expect((await t.inject({ method: 'GET', url: '/users/me/wishlist', headers: user.auth })).json()).toEqual({
+      items: [],
+      nextCursor: null,
+    });
   });
 
   it('400 for a bad product id, a bad cursor or a bad limit', async () => {
@@ -56,6 +81,9 @@ describe('wishlist', () => {
     await t.inject({ method: 'POST', url: '/users/me/wishlist', headers: alice.auth, payload: { productId: 'sku-a' } });
     expect((await t.inject({ method: 'GET', url: '/users/me/wishlist', headers: bob.auth })).json().items).toEqual([]);
     const off = await givenUser(t, { status: 'deactivated' });
-    expect((await t.inject({ method: 'POST', url: '/users/me/wishlist', headers: off.auth, payload: { productId: 'x' } })).statusCode).toBe(403);
+    expect(
+      (await t.inject({ method: 'POST', url: '/users/me/wishlist', headers: off.auth, payload: { productId: 'x' } }))
+        .statusCode,
+    ).toBe(403);
   });
 });

@@ -19,7 +19,15 @@ const tags = ['wishlist'];
 export function registerWishlistRoutes(app: BaseApp, { prisma, cache }: { prisma: Database; cache: ProfileCache }) {
   app.get(
     '/users/me/wishlist',
-    { schema: { tags, security, summary: 'Wishlist, newest first, by cursor pages', querystring: wishlistQuerySchema, response: { 200: wishlistPageSchema } } },
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Wishlist, newest first, by cursor pages',
+        querystring: wishlistQuerySchema,
+        response: { 200: wishlistPageSchema },
+      },
+    },
     async (request) => {
       const { userId } = principalOf(request);
       await requireActiveProfile(cache, userId);
@@ -31,7 +39,10 @@ export function registerWishlistRoutes(app: BaseApp, { prisma, cache }: { prisma
         take: limit + 1,
       });
       const page = rows.slice(0, limit);
-      return { items: page.map(toWishlistItemView), nextCursor: rows.length > limit ? encodeCursor(page.at(-1)!.id) : null };
+      return {
+        items: page.map(toWishlistItemView),
+        nextCursor: rows.length > limit ? encodeCursor(page.at(-1)!.id) : null,
+      };
     },
   );
 
@@ -64,7 +75,14 @@ export function registerWishlistRoutes(app: BaseApp, { prisma, cache }: { prisma
 
   app.delete(
     '/users/me/wishlist/:productId',
-    { schema: { tags, security, summary: 'Remove a product (204 also when it was not there: the outcome is the same)', params: productIdParamsSchema } },
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Remove a product (204 also when it was not there: the outcome is the same)',
+        params: productIdParamsSchema,
+      },
+    },
     async (request, reply) => {
       const { userId } = principalOf(request);
       await prisma.$transaction(async (tx) => {

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 
-export const productIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/, 'must be 1-100 letters, digits, . _ : or -');
+export const productIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/, 'must be 1-100 letters, digits, . _ : or -');
 
 export const addWishlistItemBodySchema = z.strictObject({ productId: productIdSchema }).meta({ id: 'AddWishlistItem' });
 
@@ -26,7 +28,9 @@ export const wishlistQuerySchema = z.object({
     .optional(),
 });
 
-export const wishlistPageSchema = z.object({ items: z.array(wishlistItemSchema), nextCursor: z.string().nullable() }).meta({ id: 'WishlistPage' });
+export const wishlistPageSchema = z
+  .object({ items: z.array(wishlistItemSchema), nextCursor: z.string().nullable() })
+  .meta({ id: 'WishlistPage' });
 export const productIdParamsSchema = z.object({ productId: productIdSchema });
 
 export const encodeCursor = (id: string) => Buffer.from(id, 'utf8').toString('base64url');
