@@ -74,6 +74,9 @@ async function main() {
     if (stopping) return;
     stopping = true;
     step('stopping');
+    // The services drain in-flight work themselves; an emulator holding keep-alive sockets must not
+    // keep this process alive after they are gone.
+    setTimeout(() => process.exit(0), 15_000).unref();
     for (const stop of stoppers.reverse()) await stop().catch(() => undefined);
     process.exit(0);
   };
@@ -96,6 +99,8 @@ function startService(service: string, label: string): ChildProcess {
     cwd: REPO_ROOT,
     env: process.env,
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group, so that stopping it reaches npm, tsx watch and the server alike.
+    detached: true,
   });
   for (const stream of [child.stdout, child.stderr]) {
     createInterface({ input: stream! }).on('line', (line) => console.log(`[${label}] ${line}`));
@@ -105,10 +110,10 @@ function startService(service: string, label: string): ChildProcess {
 }
 
 function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve();
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     child.once('exit', () => resolve());
-    child.kill('SIGTERM');
+    process.kill(-child.pid!, 'SIGTERM');
   });
 }
 
