@@ -22,3 +22,4 @@ export * from './auth/bearerAuth';
 export * from './redis/createRedis';
 export * from './topology/renderCloudFormation';
 export * from './topology/renderLocalstackHook';
+export * from './http/serveUntilStopped';

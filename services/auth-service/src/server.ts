@@ -1,29 +1,7 @@
+import { serveUntilStopped } from '@platform/shared';
 import { buildApp } from './app';
 import { loadAuthConfig } from './infrastructure/config';
 
 /** Long-running entry point (npm run dev, containers): serves HTTP until SIGTERM, then drains. */
-async function main() {
-  const config = loadAuthConfig();
-  const app = await buildApp({ config });
-  let closing = false;
-  const shutdown = (signal: NodeJS.Signals) => {
-    if (closing) return;
-    closing = true;
-    app.log.info({ signal }, 'shutting down: finishing in-flight work');
-    app.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        app.log.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
-  await app.listen({ port: config.AUTH_PORT, host: config.AUTH_HOST });
-}
-
-main().catch((error: unknown) => {
-  console.error('auth-service failed to start:', error);
-  process.exit(1);
-});
+const config = loadAuthConfig();
+void serveUntilStopped('auth-service', () => buildApp({ config }), { port: config.AUTH_PORT, host: config.AUTH_HOST });

@@ -1,0 +1,36 @@
+import type { FastifyInstance } from 'fastify';
+
+/**
+ * Runs a service's long-lived process (npm run dev, containers): listens, and on SIGTERM or SIGINT
+ * closes the app, whose onClose hooks stop workers and relays after their in-flight work, then
+ * exits. A failure to start exits with status 1.
+ * @example serveUntilStopped('auth-service', () => buildApp({ config }), { port: 3001, host: '0.0.0.0' })
+ */
+export async function serveUntilStopped(
+  service: string,
+  build: () => Promise<FastifyInstance>,
+  listen: { port: number; host: string },
+): Promise<void> {
+  try {
+    const app = await build();
+    let closing = false;
+    const shutdown = (signal: NodeJS.Signals) => {
+      if (closing) return;
+      closing = true;
+      app.log.info({ signal }, 'shutting down: finishing in-flight work');
+      app.close().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          app.log.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+    };
+    process.once('SIGTERM', shutdown);
+    process.once('SIGINT', shutdown);
+    await app.listen(listen);
+  } catch (error) {
+    console.error(`${service} failed to start:`, error);
+    process.exit(1);
+  }
+}
