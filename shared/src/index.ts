@@ -23,3 +23,4 @@ export * from './redis/createRedis';
 export * from './topology/renderCloudFormation';
 export * from './topology/renderLocalstackHook';
 export * from './http/serveUntilStopped';
+export * from './messaging/acceptQueuedEvent';

@@ -98,6 +98,9 @@ describe('notification consumer', () => {
 
   it('a message that is not a mail event is retried (and so reaches the DLQ), never dropped', async () => {
     const result = await handlerWith(createMailbox())(asQueueMessage(makeEvent('user.created', randomUUID(), 1)));
-    expect(result).toEqual({ action: 'retry', reason: 'event type user.created does not belong on this queue' });
+    expect(result).toEqual({
+      action: 'retry',
+      reason: 'event type user.created does not belong on user-notifications',
+    });
   });
 });

@@ -1,24 +1,7 @@
-import {
-  acknowledge,
-  InvalidEventError,
-  parseUserEvent,
-  retryLater,
-  withCorrelationId,
-  type Logger,
-  type QueueMessageHandler,
-  type UserEventType,
-} from '@platform/shared';
+import { acceptQueuedEvent, acknowledge, retryLater, type Logger, type QueueMessageHandler } from '@platform/shared';
 import type { Database } from '../../infrastructure/database';
 import { applyProfileEvent } from './applyProfileEvent';
 import type { ProfileCache } from './ProfileCache';
-
-export const profileEventTypes: readonly UserEventType[] = [
-  'user.created',
-  'user.email.verified',
-  'user.deactivated',
-  'user.reactivated',
-  'user.deleted',
-];
 
 interface Deps {
   prisma: Database;
@@ -33,22 +16,9 @@ interface Deps {
  */
 export function createProfileEventHandler({ prisma, cache, logger }: Deps): QueueMessageHandler {
   return async (message) => {
-    let event;
-    try {
-      event = parseUserEvent(message.body);
-    } catch (error) {
-      if (!(error instanceof InvalidEventError)) throw error;
-      logger.warn({ messageId: message.messageId, issues: error.issues }, `rejected message: ${error.message}`);
-      return retryLater(`invalid event: ${error.message}`);
-    }
-    if (!profileEventTypes.includes(event.type))
-      return retryLater(`event type ${event.type} does not belong on this queue`);
-
-    const log = withCorrelationId(logger, event.correlationId).child({
-      eventId: event.id,
-      type: event.type,
-      userId: event.userId,
-    });
+    const accepted = acceptQueuedEvent('user-profile-events', message, logger);
+    if (!accepted.accepted) return accepted.result;
+    const { event, log } = accepted;
     let outcome;
     try {
       outcome = await applyProfileEvent(prisma, event);

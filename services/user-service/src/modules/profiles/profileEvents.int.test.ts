@@ -217,7 +217,7 @@ describe('profile events: delivery', () => {
     [
       'a mail event',
       JSON.stringify(makeEvent('user.password.reset.requested', randomUUID(), 1)),
-      'event type user.password.reset.requested does not belong on this queue',
+      'event type user.password.reset.requested does not belong on user-profile-events',
     ],
   ])(
     '%s is retried with its reason, so that it reaches the DLQ instead of being dropped',

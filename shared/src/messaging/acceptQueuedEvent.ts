@@ -1,0 +1,47 @@
+import type { Logger } from 'pino';
+import { InvalidEventError, parseUserEvent, type UserEvent } from '../events/envelope';
+import { withCorrelationId } from '../logging/logger';
+import { queueDefinition, type QueueName, type topology } from '../topology/definition';
+import { retryLater, type HandlerResult, type QueueMessage } from './queueMessage';
+
+/** The event types a queue receives: its subscription's filter policy in the topology. */
+export type QueuedEventType<Q extends QueueName> = Extract<
+  (typeof topology.queues)[number],
+  { name: Q }
+>['subscription']['eventTypes'][number];
+
+export type AcceptedEvent<Q extends QueueName> =
+  { accepted: true; event: UserEvent<QueuedEventType<Q>>; log: Logger } | { accepted: false; result: HandlerResult };
+
+/**
+ * The common start of every queue handler core: parse the body strictly and check that the event
+ * is one the queue subscribes to. A malformed, unknown or misrouted message asks for a retry with
+ * its reason, so the redrive policy takes it to the DLQ after maxReceiveCount instead of it being
+ * dropped. An accepted event comes with a logger carrying its correlation id, id, type and user.
+ * @example const accepted = acceptQueuedEvent('user-profile-events', message, logger); if (!accepted.accepted) return accepted.result;
+ */
+export function acceptQueuedEvent<Q extends QueueName>(
+  queue: Q,
+  message: QueueMessage,
+  logger: Logger,
+): AcceptedEvent<Q> {
+  let event: UserEvent;
+  try {
+    event = parseUserEvent(message.body);
+  } catch (error) {
+    if (!(error instanceof InvalidEventError)) throw error;
+    // Issues name paths and rules, never values: the body may hold a one-time token.
+    logger.warn({ messageId: message.messageId, issues: error.issues }, `rejected message: ${error.message}`);
+    return { accepted: false, result: retryLater(`invalid event: ${error.message}`) };
+  }
+  const accepts: readonly string[] = queueDefinition(queue).subscription.eventTypes;
+  if (!accepts.includes(event.type)) {
+    return { accepted: false, result: retryLater(`event type ${event.type} does not belong on ${queue}`) };
+  }
+  const log = withCorrelationId(logger, event.correlationId).child({
+    eventId: event.id,
+    type: event.type,
+    userId: event.userId,
+  });
+  return { accepted: true, event: event as UserEvent<QueuedEventType<Q>>, log };
+}
