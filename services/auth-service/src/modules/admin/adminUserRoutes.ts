@@ -1,5 +1,6 @@
+import type { z } from 'zod';
 import { conflict, notFound, requireRole, type Role } from '@platform/shared';
-import type { FastifyInstance } from 'fastify';
+import type { BaseApp } from '@platform/shared';
 import type { AuthDeps } from '../../infrastructure/authDeps';
 import { contextOf, recordAudit } from '../audit/auditLog';
 import { errorResponse } from '../auth/authSchemas';
@@ -8,7 +9,7 @@ import { deactivateBody, pageQuery, rolesBody, userIdParams, usersPage } from '.
 import { setUserStatus } from './userStatus';
 
 /** Admin routes on users: list (cursor paging), deactivate, reactivate, set roles. */
-export function registerAdminUserRoutes(app: FastifyInstance, deps: AuthDeps) {
+export function registerAdminUserRoutes(app: BaseApp, deps: AuthDeps) {
   const guard = { preHandler: [deps.authenticate, requireRole('admin')] };
   const common = { tags: ['admin'], security: [{ bearerAuth: [] }] };
   const failures = {
@@ -23,7 +24,7 @@ export function registerAdminUserRoutes(app: FastifyInstance, deps: AuthDeps) {
     '/admin/users',
     { ...guard, schema: { ...common, querystring: pageQuery, response: { 200: usersPage, ...failures } } },
     async (request) => {
-      const { cursor, limit } = pageQuery.parse(request.query);
+      const { cursor, limit } = request.query;
       // Ids are UUIDv7, so id order is creation order and a stable cursor.
       const rows = await deps.prisma.user.findMany({
         where: cursor ? { id: { gt: cursor } } : {},
@@ -49,8 +50,9 @@ export function registerAdminUserRoutes(app: FastifyInstance, deps: AuthDeps) {
         },
       },
       async (request) => {
-        const { id } = userIdParams.parse(request.params);
-        const reason = action === 'deactivate' ? (deactivateBody.parse(request.body)?.reason ?? null) : null;
+        const { id } = request.params;
+        const reason =
+          action === 'deactivate' ? ((request.body as z.infer<typeof deactivateBody>)?.reason ?? null) : null;
         return toUserView(await setUserStatus(deps, request, id, action, reason));
       },
     );
@@ -63,8 +65,8 @@ export function registerAdminUserRoutes(app: FastifyInstance, deps: AuthDeps) {
       schema: { ...common, params: userIdParams, body: rolesBody, response: { 200: userViewSchema, ...failures } },
     },
     async (request) => {
-      const { id } = userIdParams.parse(request.params);
-      const roles = [...new Set<Role>(['user', ...rolesBody.parse(request.body).roles])];
+      const { id } = request.params;
+      const roles = [...new Set<Role>(['user', ...request.body.roles])];
       const actorId = request.principal!.userId;
       if (id === actorId && !roles.includes('admin')) {
         throw conflict('CANNOT_DEMOTE_SELF', 'an admin cannot remove their own admin role');

@@ -1,11 +1,11 @@
 import { requireRole } from '@platform/shared';
-import type { FastifyInstance } from 'fastify';
+import type { BaseApp } from '@platform/shared';
 import type { AuthDeps } from '../../infrastructure/authDeps';
 import { errorResponse } from '../auth/authSchemas';
 import { auditLogsPage, auditLogsQuery } from './adminSchemas';
 
 /** GET /admin/audit-logs: newest first, optionally of one user, cursor-paged (ids are UUIDv7). */
-export function registerAuditLogRoutes(app: FastifyInstance, deps: AuthDeps) {
+export function registerAuditLogRoutes(app: BaseApp, deps: AuthDeps) {
   app.get(
     '/admin/audit-logs',
     {
@@ -18,7 +18,7 @@ export function registerAuditLogRoutes(app: FastifyInstance, deps: AuthDeps) {
       },
     },
     async (request) => {
-      const { cursor, limit, userId } = auditLogsQuery.parse(request.query);
+      const { cursor, limit, userId } = request.query;
       const rows = await deps.prisma.securityAuditLog.findMany({
         where: { ...(userId ? { userId } : {}), ...(cursor ? { id: { lt: cursor } } : {}) },
         orderBy: { id: 'desc' },

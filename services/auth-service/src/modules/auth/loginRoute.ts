@@ -1,5 +1,5 @@
 import { AppError, tooManyRequests, unauthorized } from '@platform/shared';
-import type { FastifyInstance } from 'fastify';
+import type { BaseApp } from '@platform/shared';
 import type { AuthDeps } from '../../infrastructure/authDeps';
 import { contextOf, recordAudit } from '../audit/auditLog';
 import { issueSession } from '../sessions/issueSession';
@@ -12,7 +12,7 @@ const invalidCredentials = () => unauthorized('INVALID_CREDENTIALS', 'email or p
  * POST /auth/login. Unknown email and wrong password give the same 401 after the same argon2
  * work; repeated failures lock the account for a growing while (429 with Retry-After).
  */
-export function registerLoginRoute(app: FastifyInstance, deps: AuthDeps) {
+export function registerLoginRoute(app: BaseApp, deps: AuthDeps) {
   app.post(
     '/auth/login',
     {
@@ -30,7 +30,7 @@ export function registerLoginRoute(app: FastifyInstance, deps: AuthDeps) {
       config: { rateLimit: { points: 30, durationSeconds: 60 } },
     },
     async (request) => {
-      const { email, password } = loginBody.parse(request.body);
+      const { email, password } = request.body;
       const context = contextOf(request);
       const lockedFor = await deps.lockout.lockedForSeconds(email);
       if (lockedFor > 0) {

@@ -1,5 +1,5 @@
 import { badRequest } from '@platform/shared';
-import type { FastifyInstance } from 'fastify';
+import type { BaseApp } from '@platform/shared';
 import type { AuthDeps } from '../../infrastructure/authDeps';
 import { contextOf, recordAudit } from '../audit/auditLog';
 import { enqueueUserEvent } from '../outbox/outboxWriter';
@@ -10,7 +10,7 @@ import { deleteAccountBody, errorResponse, noContent } from './authSchemas';
 const bearer = [{ bearerAuth: [] }];
 
 /** GET /auth/me and DELETE /auth/me (erasure, confirmed by the password). */
-export function registerMeRoutes(app: FastifyInstance, deps: AuthDeps) {
+export function registerMeRoutes(app: BaseApp, deps: AuthDeps) {
   app.get(
     '/auth/me',
     {
@@ -33,7 +33,7 @@ export function registerMeRoutes(app: FastifyInstance, deps: AuthDeps) {
       config: { rateLimit: { points: 5, durationSeconds: 900 } },
     },
     async (request, reply) => {
-      const { password } = deleteAccountBody.parse(request.body);
+      const { password } = request.body;
       const user = await loadActiveUser(deps.prisma, request);
       if (!(await deps.passwords.verify(user.passwordHash, password))) {
         throw badRequest('INVALID_PASSWORD', 'the password is incorrect', [
@@ -70,7 +70,7 @@ export function registerMeRoutes(app: FastifyInstance, deps: AuthDeps) {
         await recordAudit(tx, context, { event: 'account_deleted', userId: user.id });
       });
       deps.nudgeRelay();
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     },
   );
 }

@@ -1,5 +1,5 @@
 import { unauthorized } from '@platform/shared';
-import type { FastifyInstance } from 'fastify';
+import type { BaseApp } from '@platform/shared';
 import type { AuthDeps } from '../../infrastructure/authDeps';
 import { contextOf, recordAudit } from '../audit/auditLog';
 import { issueSession } from '../sessions/issueSession';
@@ -13,7 +13,7 @@ const invalidRefreshToken = () =>
 class ReuseDetected extends Error {}
 
 /** POST /auth/refresh (rotation with reuse detection), /auth/logout and /auth/logout-all. */
-export function registerRefreshRoutes(app: FastifyInstance, deps: AuthDeps) {
+export function registerRefreshRoutes(app: BaseApp, deps: AuthDeps) {
   app.post(
     '/auth/refresh',
     {
@@ -25,7 +25,7 @@ export function registerRefreshRoutes(app: FastifyInstance, deps: AuthDeps) {
       config: { rateLimit: { points: 60, durationSeconds: 60 } },
     },
     async (request) => {
-      const { refreshToken } = refreshBody.parse(request.body);
+      const { refreshToken } = request.body;
       const context = contextOf(request);
       const presented = await findRefreshToken(deps.prisma, refreshToken);
       if (!presented) throw invalidRefreshToken();
@@ -62,7 +62,7 @@ export function registerRefreshRoutes(app: FastifyInstance, deps: AuthDeps) {
     '/auth/logout',
     { schema: { tags: ['auth'], body: refreshBody, response: { 204: noContent, 429: errorResponse } } },
     async (request, reply) => {
-      const { refreshToken } = refreshBody.parse(request.body);
+      const { refreshToken } = request.body;
       const presented = await findRefreshToken(deps.prisma, refreshToken);
       // Idempotent: logging out with an unknown or spent token is not an error worth telling.
       if (presented) {
@@ -71,7 +71,7 @@ export function registerRefreshRoutes(app: FastifyInstance, deps: AuthDeps) {
           await recordAudit(tx, contextOf(request), { event: 'logout', userId: presented.userId });
         });
       }
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     },
   );
 
@@ -87,7 +87,7 @@ export function registerRefreshRoutes(app: FastifyInstance, deps: AuthDeps) {
         const count = await revokeAllOfUser(tx, userId, 'logout_all');
         await recordAudit(tx, contextOf(request), { event: 'logout_all', userId, details: { revokedTokens: count } });
       });
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     },
   );
 }

@@ -1,5 +1,5 @@
 import { conflict } from '@platform/shared';
-import type { FastifyInstance } from 'fastify';
+import type { BaseApp } from '@platform/shared';
 import { v7 as uuidv7 } from 'uuid';
 import type { AuthDeps } from '../../infrastructure/authDeps';
 import { isUniqueViolation } from '../../infrastructure/prismaErrors';
@@ -15,7 +15,7 @@ import { errorResponse, registerBody, sessionResponse } from './authSchemas';
  * transaction: user.created and the first user.email.verification.requested (the mail a new
  * user expects).
  */
-export function registerRegisterRoute(app: FastifyInstance, deps: AuthDeps) {
+export function registerRegisterRoute(app: BaseApp, deps: AuthDeps) {
   app.post(
     '/auth/register',
     {
@@ -27,7 +27,7 @@ export function registerRegisterRoute(app: FastifyInstance, deps: AuthDeps) {
       config: { rateLimit: { points: 10, durationSeconds: 600 } },
     },
     async (request, reply) => {
-      const { email, password, displayName } = registerBody.parse(request.body);
+      const { email, password, displayName } = request.body;
       const context = contextOf(request);
       const passwordHash = await deps.passwords.hash(password);
       try {

@@ -1,5 +1,5 @@
 import { badRequest, conflict } from '@platform/shared';
-import type { FastifyInstance } from 'fastify';
+import type { BaseApp } from '@platform/shared';
 import type { AuthDeps } from '../../infrastructure/authDeps';
 import { contextOf, recordAudit } from '../audit/auditLog';
 import { acceptedResponse, errorResponse, verifyEmailBody } from '../auth/authSchemas';
@@ -12,7 +12,7 @@ import { requestEmailVerification } from './emailVerification';
 const invalidToken = () => badRequest('INVALID_TOKEN', 'the verification token is invalid, used or expired');
 
 /** POST /auth/email/verification (a new mail) and POST /auth/email/verify (the token from it). */
-export function registerEmailRoutes(app: FastifyInstance, deps: AuthDeps) {
+export function registerEmailRoutes(app: BaseApp, deps: AuthDeps) {
   app.post(
     '/auth/email/verification',
     {
@@ -44,7 +44,7 @@ export function registerEmailRoutes(app: FastifyInstance, deps: AuthDeps) {
       config: { rateLimit: { points: 20, durationSeconds: 900 } },
     },
     async (request) => {
-      const { token } = verifyEmailBody.parse(request.body);
+      const { token } = request.body;
       const context = contextOf(request);
       const user = await deps.prisma.$transaction(async (tx) => {
         const now = new Date();

@@ -1,5 +1,5 @@
 import { badRequest } from '@platform/shared';
-import type { FastifyInstance } from 'fastify';
+import type { BaseApp } from '@platform/shared';
 import { v7 as uuidv7 } from 'uuid';
 import type { AuthDeps } from '../../infrastructure/authDeps';
 import { contextOf, recordAudit } from '../audit/auditLog';
@@ -20,7 +20,7 @@ import { findUserByEmail } from '../users/userView';
 export const PASSWORD_RESET_TTL_MS = 60 * 60 * 1000;
 
 /** POST /auth/password/forgot, /reset and /change. */
-export function registerPasswordRoutes(app: FastifyInstance, deps: AuthDeps) {
+export function registerPasswordRoutes(app: BaseApp, deps: AuthDeps) {
   app.post(
     '/auth/password/forgot',
     {
@@ -32,7 +32,7 @@ export function registerPasswordRoutes(app: FastifyInstance, deps: AuthDeps) {
       config: { rateLimit: { points: 5, durationSeconds: 900 } },
     },
     async (request, reply) => {
-      const { email } = forgotPasswordBody.parse(request.body);
+      const { email } = request.body;
       const context = contextOf(request);
       // The same answer and the same kind of work whether or not the account exists.
       const token = generateOpaqueToken();
@@ -68,7 +68,7 @@ export function registerPasswordRoutes(app: FastifyInstance, deps: AuthDeps) {
       config: { rateLimit: { points: 10, durationSeconds: 900 } },
     },
     async (request, reply) => {
-      const { token, password } = resetPasswordBody.parse(request.body);
+      const { token, password } = request.body;
       const context = contextOf(request);
       const passwordHash = await deps.passwords.hash(password);
       const invalid = () => badRequest('INVALID_TOKEN', 'the reset token is invalid, used or expired');
@@ -93,7 +93,7 @@ export function registerPasswordRoutes(app: FastifyInstance, deps: AuthDeps) {
       });
       // Whoever held the old password is out; the owner may log in at once.
       if (userEmail) await deps.lockout.recordSuccess(userEmail);
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     },
   );
 
@@ -110,7 +110,7 @@ export function registerPasswordRoutes(app: FastifyInstance, deps: AuthDeps) {
       config: { rateLimit: { points: 10, durationSeconds: 900 } },
     },
     async (request, reply) => {
-      const { currentPassword, newPassword } = changePasswordBody.parse(request.body);
+      const { currentPassword, newPassword } = request.body;
       const user = await loadActiveUser(deps.prisma, request);
       if (!(await deps.passwords.verify(user.passwordHash, currentPassword))) {
         throw badRequest('INVALID_CURRENT_PASSWORD', 'the current password is incorrect', [
@@ -128,7 +128,7 @@ export function registerPasswordRoutes(app: FastifyInstance, deps: AuthDeps) {
           details: { revokedTokens: revoked },
         });
       });
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     },
   );
 }
