@@ -6,7 +6,7 @@
  * query compiler load from node_modules exactly as in development. Text data files under src/
  * are copied beside the bundle.
  */
-import { copyFileSync, globSync, readFileSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
 import { REPO_ROOT } from './db/databases';
@@ -32,13 +32,30 @@ async function main() {
     external,
     metafile: true,
     logLevel: 'warning',
+    // Runs before any module loads: on an older Node, native addons (argon2) crash instead of failing.
+    banner: { js: nodeVersionGuard(service) },
   });
   // Data files the code reads next to itself (path.join(__dirname, …)), e.g. the common-password list.
-  for (const asset of globSync('src/**/*.txt', { cwd: serviceDir })) {
-    copyFileSync(path.join(serviceDir, asset), path.join(serviceDir, 'dist', path.basename(asset)));
+  const sources = readdirSync(path.join(serviceDir, 'src'), { recursive: true, encoding: 'utf8' });
+  for (const asset of sources.filter((file) => file.endsWith('.txt'))) {
+    copyFileSync(path.join(serviceDir, 'src', asset), path.join(serviceDir, 'dist', path.basename(asset)));
   }
   const bytes = Object.values(result.metafile.outputs).reduce((sum, output) => sum + output.bytes, 0);
   console.log(`built services/${service}/dist/server.js (${(bytes / 1024).toFixed(0)} KiB with source map)`);
+}
+
+/** The `engines.node` range of the root package.json, checked first thing in the bundle. */
+function nodeVersionGuard(service: string): string {
+  const range = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')).engines.node as string;
+  const [, min, max] = /^>=(\d+) <(\d+)$/.exec(range) ?? [];
+  if (!min || !max) throw new Error(`engines.node must read ">=N <M" (got "${range}")`);
+  return [
+    `{ const major = Number(process.versions.node.split('.')[0]);`,
+    `  if (major < ${min} || major >= ${max}) {`,
+    `    console.error('${service} needs Node.js ${range} (the Lambda runtime is nodejs${min}.x); this is ' + process.version + '.');`,
+    `    process.exit(1);`,
+    `  } }`,
+  ].join('\n');
 }
 
 main().catch((error: unknown) => {

@@ -93,13 +93,21 @@ function hasDevScript(service: string) {
   return existsSync(manifest) && Boolean(JSON.parse(readFileSync(manifest, 'utf8')).scripts?.dev);
 }
 
-/** Runs the service's `dev` script (tsx watch) with the environment above, its lines prefixed. */
+/**
+ * Runs the service's `dev` script (tsx watch) with the environment above, its lines prefixed.
+ * The script runs through `sh -c exec`, not `npm run`: npm exits at once on SIGTERM and would leave
+ * tsx and the server running; tsx watch itself relays one SIGTERM to the server and waits for it.
+ */
 function startService(service: string, label: string): ChildProcess {
-  const child = spawn('npm', ['run', '--silent', 'dev', '-w', `@platform/${service}`], {
-    cwd: REPO_ROOT,
-    env: process.env,
+  const serviceDir = path.join(REPO_ROOT, 'services', service);
+  const script = JSON.parse(readFileSync(path.join(serviceDir, 'package.json'), 'utf8')).scripts.dev as string;
+  const bin = [path.join(serviceDir, 'node_modules/.bin'), path.join(REPO_ROOT, 'node_modules/.bin')];
+  const child = spawn('sh', ['-c', `exec ${script}`], {
+    cwd: serviceDir,
+    env: { ...process.env, PATH: [...bin, process.env.PATH].join(path.delimiter) },
     stdio: ['ignore', 'pipe', 'pipe'],
-    // Its own process group, so that stopping it reaches npm, tsx watch and the server alike.
+    // Its own process group, so that Ctrl-C in the terminal reaches only this orchestrator, which
+    // then stops each service with one SIGTERM (tsx watch treats a second one as "force kill").
     detached: true,
   });
   for (const stream of [child.stdout, child.stderr]) {
@@ -113,7 +121,7 @@ function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     child.once('exit', () => resolve());
-    process.kill(-child.pid!, 'SIGTERM');
+    child.kill('SIGTERM');
   });
 }
 

@@ -1,5 +1,6 @@
 export * from './config/parseConfig';
 export * from './config/commonEnv';
+export * from './config/loadDotenv';
 export * from './logging/logger';
 export * from './aws/clients';
 export * from './events/catalogue';

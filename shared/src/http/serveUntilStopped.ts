@@ -26,8 +26,10 @@ export async function serveUntilStopped(
         },
       );
     };
-    process.once('SIGTERM', shutdown);
-    process.once('SIGINT', shutdown);
+    // `on`, not `once`: wrappers relay signals (npm, tsx watch, docker's init), and a second SIGTERM
+    // must not kill the process halfway through its drain.
+    process.on('SIGTERM', shutdown);
+    process.on('SIGINT', shutdown);
     await app.listen(listen);
   } catch (error) {
     console.error(`${service} failed to start:`, error);
