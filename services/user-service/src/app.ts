@@ -93,6 +93,12 @@ export async function buildApp(deps: UserAppDeps = {}) {
         handlers: queueHandlers,
         observe,
         logger,
+        tuning: {
+          retryBackoff: {
+            baseSeconds: config.USER_QUEUE_RETRY_BASE_SECONDS,
+            maxSeconds: config.USER_QUEUE_RETRY_MAX_SECONDS,
+          },
+        },
       });
     });
     // preClose: in-flight messages finish while Postgres and Redis are still open.

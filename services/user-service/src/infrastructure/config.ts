@@ -22,6 +22,23 @@ export const userConfigSchema = commonEnv.extend({
     .enum(['on', 'off'])
     .default('on')
     .describe('Whether the long-running server also runs the SQS queue workers (off for an HTTP-only replica)'),
+  USER_QUEUE_RETRY_BASE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(43_200)
+    .default(5)
+    .describe(
+      'Queue workers: a message that asked for a retry is visible again after base·2^(receives-1) seconds, ' +
+        'capped at USER_QUEUE_RETRY_MAX_SECONDS; after maxReceiveCount receives it goes to the DLQ',
+    ),
+  USER_QUEUE_RETRY_MAX_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(43_200)
+    .default(300)
+    .describe("Cap of the queue workers' retry backoff, in seconds"),
   SMTP_URL: z
     .url()
     .optional()
