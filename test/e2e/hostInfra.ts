@@ -31,7 +31,12 @@ export async function freshDatabases(
     const url = withDatabase(serverUrl, `e2e_${runId}_${database.service.replace(/-service$/, '')}`);
     await dropDatabase(url);
     if (migrate)
-      await applyMigrations({ databaseUrl: url, schemaPath: database.schemaPath, migrationsDir: database.migrationsDir, log: () => undefined });
+      await applyMigrations({
+        databaseUrl: url,
+        schemaPath: database.schemaPath,
+        migrationsDir: database.migrationsDir,
+        log: () => undefined,
+      });
     env[database.envVar] = url;
     urls.push(url);
   }

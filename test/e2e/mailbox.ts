@@ -11,8 +11,11 @@ export interface ReceivedMail {
 
 /** Where the scenario reads the system's mails: an SMTP sink, or the development mail folder. */
 export interface Mailbox {
-  /** Waits until a mail to `to` whose subject matches arrives; returns the newest such mail. */
-  waitFor(to: string, subject: RegExp, options?: { timeoutMs?: number; after?: Date }): Promise<ReceivedMail>;
+  /**
+   * Waits until the `nth` (0-based, in the order sent; default 0) mail to `to` whose subject matches
+   * has arrived, and returns it.
+   */
+  waitFor(to: string, subject: RegExp, options?: { timeoutMs?: number; nth?: number }): Promise<ReceivedMail>;
   close(): Promise<void>;
 }
 
@@ -62,7 +65,7 @@ export function plainTextOf(raw: string): { to: string; subject: string; text: s
 
 /** An SMTP server on loopback that keeps every mail in memory; SMTP_URL=smtp://127.0.0.1:<port>. */
 export async function startSmtpSink(port = 0): Promise<Mailbox & { url: string; port: number }> {
-  const mails: Array<ReceivedMail & { at: Date }> = [];
+  const mails: ReceivedMail[] = [];
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
@@ -71,7 +74,7 @@ export async function startSmtpSink(port = 0): Promise<Mailbox & { url: string; 
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
-        mails.push({ ...plainTextOf(Buffer.concat(chunks).toString('utf8')), at: new Date() });
+        mails.push(plainTextOf(Buffer.concat(chunks).toString('utf8')));
         callback();
       });
     },
@@ -87,9 +90,7 @@ export async function startSmtpSink(port = 0): Promise<Mailbox & { url: string; 
     port: boundPort,
     waitFor(to, subject, options = {}) {
       return pollFor(`a mail to ${to} with subject ${subject}`, options.timeoutMs ?? 20_000, async () =>
-        mails
-          .filter((m) => m.to.includes(to) && subject.test(m.subject) && (!options.after || m.at >= options.after))
-          .at(-1),
+        mails.filter((m) => m.to.includes(to) && subject.test(m.subject)).at(options.nth ?? 0),
       );
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
@@ -113,7 +114,7 @@ export function folderMailbox(dir: string): Mailbox {
             found.push({ to: mailTo, subject: mailSubject, text: body.join('\n\n'), order: name });
         }
         found.sort((a, b) => a.order.localeCompare(b.order));
-        return found.at(-1);
+        return found.at(options.nth ?? 0);
       });
     },
     close: async () => undefined,

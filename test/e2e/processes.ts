@@ -109,7 +109,9 @@ export async function waitForHttp(
   let last = 'no answer';
   while (Date.now() < deadline) {
     if (managed && (managed.child.exitCode !== null || managed.child.signalCode !== null))
-      throw new Error(`exited (${managed.child.exitCode ?? managed.child.signalCode}) before ${url} answered:\n${managed.tail()}`);
+      throw new Error(
+        `exited (${managed.child.exitCode ?? managed.child.signalCode}) before ${url} answered:\n${managed.tail()}`,
+      );
     try {
       const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
       if (response.ok) return;
@@ -119,5 +121,7 @@ export async function waitForHttp(
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  throw new Error(`${url} did not answer 2xx within ${timeoutMs} ms (last: ${last})${managed ? `\n${managed.tail()}` : ''}`);
+  throw new Error(
+    `${url} did not answer 2xx within ${timeoutMs} ms (last: ${last})${managed ? `\n${managed.tail()}` : ''}`,
+  );
 }

@@ -16,7 +16,7 @@ import { runScenario, type StepResult } from './scenario';
 import type { Target } from './target';
 
 export const TARGETS: Record<string, string> = {
-  dev: '`npm run dev`: tsx watch, in-process fauxqs, the machine\'s Postgres and Redis',
+  dev: "`npm run dev`: tsx watch, in-process fauxqs, the machine's Postgres and Redis",
   bundle: '`npm run build` then `npm start` in each service: the esbuild bundles, configured from .env',
   lambda: 'the zips of `serverless package`, HTTP through serverless-offline, SQS and schedule invoked as Lambda does',
   images: 'the runtime images (`docker build --target runtime`), non-root, HEALTHCHECK healthy',
