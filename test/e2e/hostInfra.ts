@@ -73,6 +73,9 @@ export async function startEmulator(prefix = ''): Promise<{ env: Record<string, 
     AWS_SECRET_ACCESS_KEY: 'test',
     TOPOLOGY_PREFIX: prefix,
   };
+  // The suite itself only ever talks to emulators: their dummy credentials.
+  process.env.AWS_ACCESS_KEY_ID ??= env.AWS_ACCESS_KEY_ID;
+  process.env.AWS_SECRET_ACCESS_KEY ??= env.AWS_SECRET_ACCESS_KEY;
   const clients = createAwsClients({ endpoint: server.address, region: env.AWS_REGION });
   try {
     await provisionTopology({ ...clients, prefix });
