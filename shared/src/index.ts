@@ -21,6 +21,8 @@ export * from './http/createBaseApp';
 export * from './auth/accessToken';
 export * from './auth/bearerAuth';
 export * from './redis/createRedis';
+export * from './database/uniqueViolation';
+export * from './retry/cappedBackoff';
 export * from './topology/renderCloudFormation';
 export * from './topology/renderLocalstackHook';
 export * from './http/serveUntilStopped';

@@ -1,13 +1,13 @@
 import { once } from 'node:events';
 import { GetTopicAttributesCommand } from '@aws-sdk/client-sns';
 import {
-  awsEndpointOf,
   createAuthenticate,
   createAwsClients,
   createBaseApp,
   createRedis,
   redisIsReady,
   registerHealthRoutes,
+  resolveAwsEndpoint,
   resolveTopicArn,
   type AwsClients,
   type Logger,
@@ -55,7 +55,7 @@ export async function buildApp(deps: AuthAppDeps = {}) {
     prettyLogs: config.NODE_ENV === 'development' && process.stdout.isTTY,
     trustProxy: config.AUTH_TRUST_PROXY,
   });
-  const aws = deps.aws ?? createAwsClients({ region: config.AWS_REGION, endpoint: awsEndpointOf(config) });
+  const aws = deps.aws ?? createAwsClients({ region: config.AWS_REGION, endpoint: resolveAwsEndpoint(config) });
   const prisma = createPrisma(config);
   // Fastify's logger is a pino instance; its declared type is narrower.
   const redis = createRedis(config.REDIS_URL, app.log as unknown as Logger);

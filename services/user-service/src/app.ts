@@ -1,11 +1,11 @@
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import {
-  awsEndpointOf,
   createAwsClients,
   createBaseApp,
   createRedis,
   redisIsReady,
   registerHealthRoutes,
+  resolveAwsEndpoint,
   resolveQueue,
   type AwsClients,
   type BaseApp,
@@ -48,7 +48,7 @@ export async function buildApp(deps: UserAppDeps = {}) {
     prettyLogs: config.NODE_ENV === 'development' && process.stdout.isTTY,
   });
   const logger = app.log as Logger;
-  const aws = deps.aws ?? createAwsClients({ region: config.AWS_REGION, endpoint: awsEndpointOf(config) });
+  const aws = deps.aws ?? createAwsClients({ region: config.AWS_REGION, endpoint: resolveAwsEndpoint(config) });
   const prisma = deps.prisma ?? createPrisma(config);
   const redis = deps.redis ?? createRedis(config.REDIS_URL, logger.child({ component: 'redis' }));
   const cache = new ProfileCache({

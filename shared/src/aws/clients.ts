@@ -4,9 +4,13 @@ import { STSClient } from '@aws-sdk/client-sts';
 
 /**
  * The SNS/SQS endpoint, taken only from the SDK's standard AWS_ENDPOINT_URL, with
- * LOCALSTACK_ENDPOINT accepted as an alias. Undefined means real AWS.
+ * LOCALSTACK_ENDPOINT accepted as an alias. Undefined means real AWS. Reads the environment or a
+ * parsed config alike (an empty value counts as unset).
+ * @example createAwsClients({ region: config.AWS_REGION, endpoint: resolveAwsEndpoint(config) })
  */
-export function resolveAwsEndpoint(env: Record<string, string | undefined> = process.env): string | undefined {
+export function resolveAwsEndpoint(
+  env: { AWS_ENDPOINT_URL?: string | undefined; LOCALSTACK_ENDPOINT?: string | undefined } = process.env,
+): string | undefined {
   return env.AWS_ENDPOINT_URL || env.LOCALSTACK_ENDPOINT || undefined;
 }
 

@@ -25,8 +25,3 @@ export const commonEnv = z.object({
 });
 
 export type CommonEnv = z.infer<typeof commonEnv>;
-
-/** The SNS/SQS endpoint a parsed config names: AWS_ENDPOINT_URL, else its alias; undefined on AWS. */
-export function awsEndpointOf(config: Pick<CommonEnv, 'AWS_ENDPOINT_URL' | 'LOCALSTACK_ENDPOINT'>): string | undefined {
-  return config.AWS_ENDPOINT_URL ?? config.LOCALSTACK_ENDPOINT;
-}

@@ -29,11 +29,6 @@ export type HandlerObserver = (event: {
   durationSeconds: number;
 }) => void;
 
-/** Backoff for a message that asked to be retried: doubles with each receive, capped. */
-export function retryDelaySeconds(receiveCount: number, baseSeconds: number, maxSeconds: number): number {
-  return Math.min(maxSeconds, baseSeconds * 2 ** Math.max(0, receiveCount - 1));
-}
-
 /** Runs a handler and reports its result and duration to the observer; a throw becomes `error`. */
 export async function runObserved(
   queue: string,

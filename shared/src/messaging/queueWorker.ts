@@ -1,13 +1,8 @@
 import type { Message, SQSClient } from '@aws-sdk/client-sqs';
 import { Consumer } from 'sqs-consumer';
 import type { Logger } from 'pino';
-import {
-  retryDelaySeconds,
-  runObserved,
-  type HandlerObserver,
-  type QueueMessage,
-  type QueueMessageHandler,
-} from './queueMessage';
+import { cappedBackoff } from '../retry/cappedBackoff';
+import { runObserved, type HandlerObserver, type QueueMessage, type QueueMessageHandler } from './queueMessage';
 
 export interface QueueWorkerOptions {
   sqs: SQSClient;
@@ -65,7 +60,7 @@ export function startQueueWorker(options: QueueWorkerOptions) {
     pollingCompleteWaitTimeMs: options.shutdownTimeoutMs ?? 30_000,
     // A retried or failed message becomes visible again after a growing delay, not after the full timeout.
     terminateVisibilityTimeout: (messages) =>
-      retryDelaySeconds(toQueueMessage(messages[0]!).receiveCount, backoff.baseSeconds, backoff.maxSeconds),
+      cappedBackoff(toQueueMessage(messages[0]!).receiveCount, backoff.baseSeconds, backoff.maxSeconds),
     handleMessage: async (message) => {
       const queueMessage = toQueueMessage(message);
       const result = await runObserved(queueName, handler, queueMessage, observe);

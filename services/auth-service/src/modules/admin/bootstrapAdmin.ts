@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger as Logger } from 'fastify';
+import { isUniqueViolation } from '@platform/shared';
 import { v7 as uuidv7 } from 'uuid';
 import type { AuthDeps } from '../../infrastructure/authDeps';
-import { isUniqueViolation } from '../../infrastructure/prismaErrors';
 import { recordAudit } from '../audit/auditLog';
 import { enqueueUserEvent } from '../outbox/outboxWriter';
 import { findUserByEmail } from '../users/userView';

@@ -1,8 +1,7 @@
-import { conflict } from '@platform/shared';
+import { conflict, isUniqueViolation } from '@platform/shared';
 import type { BaseApp } from '@platform/shared';
 import { v7 as uuidv7 } from 'uuid';
 import type { AuthDeps } from '../../infrastructure/authDeps';
-import { isUniqueViolation } from '../../infrastructure/prismaErrors';
 import { contextOf, recordAudit } from '../audit/auditLog';
 import { requestEmailVerification } from '../email/emailVerification';
 import { enqueueUserEvent } from '../outbox/outboxWriter';

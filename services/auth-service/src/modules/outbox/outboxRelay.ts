@@ -1,5 +1,5 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import { parseUserEvent, toSnsPublishInput } from '@platform/shared';
+import { cappedBackoff, parseUserEvent, toSnsPublishInput } from '@platform/shared';
 import type { FastifyBaseLogger as Logger } from 'fastify';
 import type { Prisma } from '../../infrastructure/database';
 
@@ -18,9 +18,7 @@ export interface OutboxRelayDeps {
 }
 
 /** Delay before retry n (1-based): 1 s, 2 s, 4 s … capped at 5 minutes. */
-export function retryDelayMs(attempts: number): number {
-  return Math.min(1000 * 2 ** Math.max(0, attempts - 1), 5 * 60 * 1000);
-}
+const retryDelayMs = (attempts: number) => cappedBackoff(attempts, 1000, 5 * 60 * 1000);
 
 /**
  * Publishes due outbox rows to SNS in (created_at, id) order and marks them published.

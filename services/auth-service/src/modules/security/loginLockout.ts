@@ -1,4 +1,4 @@
-import type { Redis } from '@platform/shared';
+import { cappedBackoff, type Redis } from '@platform/shared';
 import { RateLimiterRes } from 'rate-limiter-flexible';
 import type { AuthConfig } from '../../infrastructure/config';
 import { createLimiter } from './rateLimits';
@@ -36,7 +36,7 @@ export function createLoginLockout(
       });
       if (state.consumedPoints < threshold) return 0;
       const { consumedPoints: lockoutsToday } = await lockouts.consume(account);
-      const seconds = Math.min(config.LOGIN_LOCKOUT_BASE_SECONDS * 2 ** (lockoutsToday - 1), maxLockoutSeconds);
+      const seconds = cappedBackoff(lockoutsToday, config.LOGIN_LOCKOUT_BASE_SECONDS, maxLockoutSeconds);
       await failures.block(account, seconds);
       return seconds;
     },

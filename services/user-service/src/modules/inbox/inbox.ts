@@ -1,5 +1,5 @@
-import type { UserEvent } from '@platform/shared';
-import { Prisma } from '../../generated/prisma/client';
+import { isUniqueViolation, type UserEvent } from '@platform/shared';
+import type { Prisma } from '../../generated/prisma/client';
 import type { EventStatus } from '../../generated/prisma/enums';
 
 type Tx = Prisma.TransactionClient;
@@ -36,12 +36,10 @@ export async function recordEvent(tx: Tx, event: UserEvent, status: EventStatus,
   });
 }
 
-/** A unique violation: two deliveries of one event raced; rerunning sees the winner's row. */
-export function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
-}
-
-/** Runs a transaction again once when it lost a race on a unique key. */
+/**
+ * Runs a transaction again once when it lost a race on a unique key: two deliveries of one event
+ * raced, and the rerun sees the winner's row.
+ */
 export async function retryOnceOnUniqueViolation<T>(run: () => Promise<T>): Promise<T> {
   try {
     return await run();

@@ -1,6 +1,5 @@
-import { badRequest, conflict, notFound, type BaseApp } from '@platform/shared';
+import { badRequest, conflict, isUniqueViolation, notFound, type BaseApp } from '@platform/shared';
 import type { Database } from '../../infrastructure/database';
-import { isUniqueViolation } from '../inbox/inbox';
 import { lockActiveProfile, principalOf, requireActiveProfile } from '../profiles/profileAccess';
 import type { ProfileCache } from '../profiles/ProfileCache';
 import { valueContainsCardNumber } from './cardNumberDetector';
