@@ -1,5 +1,6 @@
 import { conflict, notFound, type BaseApp } from '@platform/shared';
 import type { Database } from '../../infrastructure/database';
+import { clearDefault, promoteNewestToDefault } from '../defaults/oneDefaultPerUser';
 import { lockActiveProfile, principalOf, requireActiveProfile } from '../profiles/profileAccess';
 import type { ProfileCache } from '../profiles/ProfileCache';
 import {
@@ -16,10 +17,7 @@ const security = [{ bearerAuth: [] }];
 const tags = ['addresses'];
 const addressNotFound = () => notFound('ADDRESS_NOT_FOUND', 'no such address');
 
-/**
- * Address book. Writes run in a transaction holding the profile lock, which also serialises the
- * "at most one default" bookkeeping (the partial unique index in user_db is the backstop).
- */
+/** Address book. Writes run in a transaction holding the profile lock (see oneDefaultPerUser). */
 export function registerAddressRoutes(app: BaseApp, { prisma, cache }: { prisma: Database; cache: ProfileCache }) {
   app.get(
     '/users/me/addresses',
@@ -54,7 +52,7 @@ export function registerAddressRoutes(app: BaseApp, { prisma, cache }: { prisma:
         if (count >= MAX_ADDRESSES)
           throw conflict('ADDRESS_LIMIT_REACHED', `at most ${MAX_ADDRESSES} addresses per user`);
         const isDefault = request.body.isDefault === true || count === 0;
-        if (isDefault) await tx.address.updateMany({ where: { userId, isDefault: true }, data: { isDefault: false } });
+        if (isDefault) await clearDefault(tx.address, userId);
         return tx.address.create({ data: { ...request.body, userId, isDefault } });
       });
       return reply.code(201).send(toAddressView(created));
@@ -79,11 +77,7 @@ export function registerAddressRoutes(app: BaseApp, { prisma, cache }: { prisma:
         await lockActiveProfile(tx, userId);
         const existing = await tx.address.findFirst({ where: { id: request.params.id, userId } });
         if (!existing) throw addressNotFound();
-        if (request.body.isDefault === true)
-          await tx.address.updateMany({
-            where: { userId, isDefault: true, NOT: { id: existing.id } },
-            data: { isDefault: false },
-          });
+        if (request.body.isDefault === true) await clearDefault(tx.address, userId, existing.id);
         return tx.address.update({ where: { id: existing.id }, data: request.body });
       });
       return toAddressView(updated);
@@ -107,9 +101,7 @@ export function registerAddressRoutes(app: BaseApp, { prisma, cache }: { prisma:
         const existing = await tx.address.findFirst({ where: { id: request.params.id, userId } });
         if (!existing) throw addressNotFound();
         await tx.address.delete({ where: { id: existing.id } });
-        if (!existing.isDefault) return;
-        const successor = await tx.address.findFirst({ where: { userId }, orderBy: { createdAt: 'desc' } });
-        if (successor) await tx.address.update({ where: { id: successor.id }, data: { isDefault: true } });
+        if (existing.isDefault) await promoteNewestToDefault(tx.address, userId);
       });
       return reply.code(204).send();
     },

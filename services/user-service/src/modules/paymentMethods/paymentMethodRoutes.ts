@@ -1,5 +1,6 @@
 import { badRequest, conflict, isUniqueViolation, notFound, type BaseApp } from '@platform/shared';
 import type { Database } from '../../infrastructure/database';
+import { clearDefault, promoteNewestToDefault } from '../defaults/oneDefaultPerUser';
 import { lockActiveProfile, principalOf, requireActiveProfile } from '../profiles/profileAccess';
 import type { ProfileCache } from '../profiles/ProfileCache';
 import { valueContainsCardNumber } from './cardNumberDetector';
@@ -72,8 +73,7 @@ export function registerPaymentMethodRoutes(
           if (count >= MAX_PAYMENT_METHODS)
             throw conflict('PAYMENT_METHOD_LIMIT_REACHED', `at most ${MAX_PAYMENT_METHODS} payment methods per user`);
           const isDefault = request.body.isDefault === true || count === 0;
-          if (isDefault)
-            await tx.paymentMethod.updateMany({ where: { userId, isDefault: true }, data: { isDefault: false } });
+          if (isDefault) await clearDefault(tx.paymentMethod, userId);
           return tx.paymentMethod.create({ data: { ...request.body, userId, isDefault } });
         });
         return reply.code(201).send(toPaymentMethodView(created));
@@ -101,10 +101,7 @@ export function registerPaymentMethodRoutes(
         await lockActiveProfile(tx, userId);
         const existing = await tx.paymentMethod.findFirst({ where: { id: request.params.id, userId } });
         if (!existing) throw paymentMethodNotFound();
-        await tx.paymentMethod.updateMany({
-          where: { userId, isDefault: true, NOT: { id: existing.id } },
-          data: { isDefault: false },
-        });
+        await clearDefault(tx.paymentMethod, userId, existing.id);
         return tx.paymentMethod.update({ where: { id: existing.id }, data: { isDefault: true } });
       });
       return toPaymentMethodView(updated);
@@ -128,9 +125,7 @@ export function registerPaymentMethodRoutes(
         const existing = await tx.paymentMethod.findFirst({ where: { id: request.params.id, userId } });
         if (!existing) throw paymentMethodNotFound();
         await tx.paymentMethod.delete({ where: { id: existing.id } });
-        if (!existing.isDefault) return;
-        const successor = await tx.paymentMethod.findFirst({ where: { userId }, orderBy: { createdAt: 'desc' } });
-        if (successor) await tx.paymentMethod.update({ where: { id: successor.id }, data: { isDefault: true } });
+        if (existing.isDefault) await promoteNewestToDefault(tx.paymentMethod, userId);
       });
       return reply.code(204).send();
     },
