@@ -4,14 +4,31 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { migrateAll } from '../../scripts/dbMigrate';
 import { createFromSchema } from '../../scripts/dbMigrationCreate';
-import { dropDatabase, withDatabase } from '../../scripts/db/pgUrl';
+import { Client } from 'pg';
+import { dropDatabase, quoteIdent, withDatabase } from '../../scripts/db/pgUrl';
 
-// The CLIs run in-process against a temporary repo root holding only auth-service's schema.
+// The CLIs run in-process against a temporary repo root holding only auth-service's schema, connected
+// as a role of their own whose password is distinctive: the server's own credentials can be common
+// words (testcontainers' user and password are both `test`), which output may contain for other
+// reasons; this one appears nowhere unless a CLI prints it.
 const SERVER_URL = process.env.TEST_POSTGRES_URL || 'postgresql://postgres@127.0.0.1:5432/postgres';
-const server = new URL(SERVER_URL);
-if (!server.password) server.password = 'cli-test-pw'; // trust auth ignores it; it must never be printed
-const PASSWORD = decodeURIComponent(server.password);
-const AUTH_URL = withDatabase(server.toString(), `wasm_cli_test_${randomBytes(4).toString('hex')}`);
+const suffix = randomBytes(4).toString('hex');
+const ROLE = `wasm_cli_test_${suffix}`;
+const PASSWORD = `cli-pw-${randomBytes(9).toString('base64url')}`; // also checked under trust auth
+const cliServer = new URL(SERVER_URL);
+cliServer.username = ROLE;
+cliServer.password = PASSWORD;
+const AUTH_URL = withDatabase(cliServer.toString(), `wasm_cli_test_${suffix}`);
+
+async function asServerAdmin(sql: string) {
+  const admin = new Client({ connectionString: SERVER_URL });
+  await admin.connect();
+  try {
+    await admin.query(sql);
+  } finally {
+    await admin.end();
+  }
+}
 
 jest.setTimeout(60_000);
 
@@ -27,7 +44,10 @@ async function run(cli: typeof migrateAll, argv: string[], cliEnv: NodeJS.Proces
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
-beforeAll(() => {
+beforeAll(async () => {
+  await asServerAdmin(
+    `CREATE ROLE ${quoteIdent(ROLE)} LOGIN CREATEDB PASSWORD '${PASSWORD}'`, // base64url: no quote to escape
+  );
   root = mkdtempSync(path.join(tmpdir(), 'db-cli-'));
   const schema = path.join(root, 'services/auth-service/prisma/schema.prisma');
   mkdirSync(path.dirname(schema), { recursive: true });
@@ -36,6 +56,7 @@ beforeAll(() => {
 
 afterAll(async () => {
   await dropDatabase(AUTH_URL);
+  await asServerAdmin(`DROP ROLE IF EXISTS ${quoteIdent(ROLE)}`);
   rmSync(root, { recursive: true, force: true });
 });
 
@@ -47,7 +68,7 @@ test('db:migration:create then db:migrate, masking the password and skipping ser
   const first = await run(migrateAll, []);
   expect(first.code).toBe(0);
   expect(first.out).toContain('user-service: skipped, no Prisma schema');
-  expect(first.out).toMatch(/auth-service \(postgresql:\/\/[^ ]*:\*\*\*\*@[^ ]*\): applied \d{14}_init/);
+  expect(first.out).toMatch(/auth-service \(postgres(?:ql)?:\/\/[^ ]*:\*\*\*\*@[^ ]*\): applied \d{14}_init/);
 
   expect((await run(migrateAll, ['--service', 'auth-service'])).out).toMatch(/auth-service \(.*\): up to date/);
   expect((await run(createFromSchema, ['--service', 'auth-service', '--name', 'again'])).out).toMatch(

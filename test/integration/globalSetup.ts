@@ -42,6 +42,7 @@ async function providePostgresAndRedis(resources: StartedResources) {
   const needRedis = !process.env.TEST_REDIS_URL;
   if (!needPostgres && !needRedis) return;
 
+  useTestcontainersDefaults();
   if (!(await dockerIsReachable())) {
     const missing = [needPostgres && 'TEST_POSTGRES_URL', needRedis && 'TEST_REDIS_URL'].filter(Boolean).join(' and ');
     throw new Error(
@@ -63,6 +64,20 @@ async function providePostgresAndRedis(resources: StartedResources) {
     resources.stoppers.push(() => container.stop().then(() => undefined));
     process.env.TEST_REDIS_URL = container.getConnectionUrl();
   }
+}
+
+/**
+ * Defaults for machines without registry access (scripts/docker/setup-docker.sh builds the postgres and
+ * redis images locally), each kept when already set:
+ * - no Ryuk: its image cannot be pulled there; globalTeardown stops the containers (a killed run can
+ *   leave them behind: `docker ps`). TESTCONTAINERS_RYUK_DISABLED=false brings it back.
+ * - the mapped ports are on localhost when the engine is local (a unix socket); testcontainers would
+ *   otherwise look for a gateway address.
+ */
+function useTestcontainersDefaults() {
+  process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
+  const dockerHost = process.env.DOCKER_HOST ?? '';
+  if (dockerHost === '' || dockerHost.startsWith('unix://')) process.env.TESTCONTAINERS_HOST_OVERRIDE ??= 'localhost';
 }
 
 async function dockerIsReachable(): Promise<boolean> {
