@@ -44,7 +44,13 @@ function fail(message, code = 252) {
 // value stays a string); JSON only for the structure, map and list parameters below, integers only for
 // the integer ones (the CLI knows the types from the service model; this script knows these).
 const jsonParams = new Set(['Attributes', 'Tags', 'MessageAttributes', 'MessageSystemAttributes', 'Entries']);
-const integerParams = new Set(['MaxNumberOfMessages', 'WaitTimeSeconds', 'VisibilityTimeout', 'DelaySeconds', 'MaxResults']);
+const integerParams = new Set([
+  'MaxNumberOfMessages',
+  'WaitTimeSeconds',
+  'VisibilityTimeout',
+  'DelaySeconds',
+  'MaxResults',
+]);
 function parseValue(name, words) {
   return words.map((w) => {
     const t = w.trim();
@@ -113,7 +119,8 @@ function parseArgs(argv) {
 function textOf(value) {
   if (value === null || value === undefined) return 'None';
   if (typeof value === 'boolean') return value ? 'True' : 'False';
-  if (Array.isArray(value)) return value.map((v) => (v !== null && typeof v === 'object' ? textOf(v) : textOf(v))).join('\t');
+  if (Array.isArray(value))
+    return value.map((v) => (v !== null && typeof v === 'object' ? textOf(v) : textOf(v))).join('\t');
   if (typeof value === 'object') return Object.values(value).map(textOf).join('\t');
   return String(value);
 }
