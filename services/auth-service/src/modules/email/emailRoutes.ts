@@ -4,7 +4,7 @@ import type { AuthDeps } from '../../infrastructure/authDeps';
 import { contextOf, recordAudit } from '../audit/auditLog';
 import { acceptedResponse, errorResponse, verifyEmailBody } from '../auth/authSchemas';
 import { enqueueUserEvent } from '../outbox/outboxWriter';
-import { hashOpaqueToken } from '../tokens/opaqueTokens';
+import { claimOneTimeToken } from '../tokens/oneTimeTokens';
 import { loadActiveUser } from '../users/activeUser';
 import { toUserView, userViewSchema, withRoles } from '../users/userView';
 import { requestEmailVerification } from './emailVerification';
@@ -48,19 +48,13 @@ export function registerEmailRoutes(app: BaseApp, deps: AuthDeps) {
       const context = contextOf(request);
       const user = await deps.prisma.$transaction(async (tx) => {
         const now = new Date();
-        const row = await tx.emailVerificationToken.findUnique({ where: { tokenHash: hashOpaqueToken(token) } });
-        if (!row || row.usedAt || row.expiresAt <= now) throw invalidToken();
-        // Claim the token conditionally so two concurrent uses cannot both succeed.
-        const claimed = await tx.emailVerificationToken.updateMany({
-          where: { id: row.id, usedAt: null },
-          data: { usedAt: now },
-        });
-        const current = await tx.user.findUnique({ where: { id: row.userId } });
-        if (claimed.count !== 1 || !current || current.status !== 'active' || !current.email) throw invalidToken();
+        const userId = await claimOneTimeToken(tx.emailVerificationToken, token, now);
+        const current = userId ? await tx.user.findUnique({ where: { id: userId } }) : null;
+        if (!current || current.status !== 'active' || !current.email) throw invalidToken();
         if (current.emailVerifiedAt)
-          return tx.user.findUniqueOrThrow({ where: { id: row.userId }, include: withRoles });
+          return tx.user.findUniqueOrThrow({ where: { id: current.id }, include: withRoles });
         const verified = await tx.user.update({
-          where: { id: row.userId },
+          where: { id: current.id },
           data: { emailVerifiedAt: now, version: { increment: 1 } },
           include: withRoles,
         });

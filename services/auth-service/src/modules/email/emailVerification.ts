@@ -1,9 +1,8 @@
-import { v7 as uuidv7 } from 'uuid';
 import type { Tx } from '../../infrastructure/database';
 import type { RequestContext } from '../audit/auditLog';
 import { recordAudit } from '../audit/auditLog';
 import { enqueueUserEvent } from '../outbox/outboxWriter';
-import { generateOpaqueToken, hashOpaqueToken } from '../tokens/opaqueTokens';
+import { issueOneTimeToken } from '../tokens/oneTimeTokens';
 
 export const EMAIL_VERIFICATION_TTL_MS = 24 * 60 * 60 * 1000;
 
@@ -18,12 +17,9 @@ export async function requestEmailVerification(
   context: RequestContext,
 ) {
   if (!user.email) throw new Error('a deleted account cannot verify an email');
-  const now = new Date();
-  await tx.emailVerificationToken.updateMany({ where: { userId: user.id, usedAt: null }, data: { usedAt: now } });
-  const token = generateOpaqueToken();
-  const expiresAt = new Date(now.getTime() + EMAIL_VERIFICATION_TTL_MS);
-  await tx.emailVerificationToken.create({
-    data: { id: uuidv7(), userId: user.id, tokenHash: hashOpaqueToken(token), expiresAt },
+  const { token, expiresAt } = await issueOneTimeToken(tx.emailVerificationToken, {
+    userId: user.id,
+    ttlMs: EMAIL_VERIFICATION_TTL_MS,
   });
   await enqueueUserEvent(tx, {
     type: 'user.email.verification.requested',

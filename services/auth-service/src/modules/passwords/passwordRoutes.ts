@@ -1,6 +1,5 @@
 import { badRequest } from '@platform/shared';
 import type { BaseApp } from '@platform/shared';
-import { v7 as uuidv7 } from 'uuid';
 import type { AuthDeps } from '../../infrastructure/authDeps';
 import { contextOf, recordAudit } from '../audit/auditLog';
 import {
@@ -13,7 +12,8 @@ import {
 } from '../auth/authSchemas';
 import { enqueueUserEvent } from '../outbox/outboxWriter';
 import { revokeAllOfUser } from '../sessions/refreshTokens';
-import { generateOpaqueToken, hashOpaqueToken } from '../tokens/opaqueTokens';
+import { claimOneTimeToken, issueOneTimeToken } from '../tokens/oneTimeTokens';
+import { generateOpaqueToken } from '../tokens/opaqueTokens';
 import { loadActiveUser } from '../users/activeUser';
 import { findUserByEmail } from '../users/userView';
 
@@ -36,14 +36,14 @@ export function registerPasswordRoutes(app: BaseApp, deps: AuthDeps) {
       const context = contextOf(request);
       // The same answer and the same kind of work whether or not the account exists.
       const token = generateOpaqueToken();
-      const tokenHash = hashOpaqueToken(token);
       await deps.prisma.$transaction(async (tx) => {
         const user = await findUserByEmail(tx, email);
         if (!user || user.status !== 'active' || !user.email) return;
-        const now = new Date();
-        const expiresAt = new Date(now.getTime() + PASSWORD_RESET_TTL_MS);
-        await tx.passwordResetToken.updateMany({ where: { userId: user.id, usedAt: null }, data: { usedAt: now } });
-        await tx.passwordResetToken.create({ data: { id: uuidv7(), userId: user.id, tokenHash, expiresAt } });
+        const { expiresAt } = await issueOneTimeToken(tx.passwordResetToken, {
+          userId: user.id,
+          ttlMs: PASSWORD_RESET_TTL_MS,
+          token,
+        });
         await enqueueUserEvent(tx, {
           type: 'user.password.reset.requested',
           user,
@@ -73,15 +73,9 @@ export function registerPasswordRoutes(app: BaseApp, deps: AuthDeps) {
       const passwordHash = await deps.passwords.hash(password);
       const invalid = () => badRequest('INVALID_TOKEN', 'the reset token is invalid, used or expired');
       const userEmail = await deps.prisma.$transaction(async (tx) => {
-        const now = new Date();
-        const row = await tx.passwordResetToken.findUnique({ where: { tokenHash: hashOpaqueToken(token) } });
-        if (!row || row.usedAt || row.expiresAt <= now) throw invalid();
-        const claimed = await tx.passwordResetToken.updateMany({
-          where: { id: row.id, usedAt: null },
-          data: { usedAt: now },
-        });
-        const user = await tx.user.findUnique({ where: { id: row.userId } });
-        if (claimed.count !== 1 || !user || user.status !== 'active') throw invalid();
+        const userId = await claimOneTimeToken(tx.passwordResetToken, token);
+        const user = userId ? await tx.user.findUnique({ where: { id: userId } }) : null;
+        if (!user || user.status !== 'active') throw invalid();
         await tx.user.update({ where: { id: user.id }, data: { passwordHash, version: { increment: 1 } } });
         const revoked = await revokeAllOfUser(tx, user.id, 'password_reset');
         await recordAudit(tx, context, {
