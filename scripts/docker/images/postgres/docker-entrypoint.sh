@@ -12,7 +12,7 @@ if [ "$(id -u)" = '0' ]; then
   mkdir -p "$PGDATA"
   chown postgres:postgres "$PGDATA"
   chmod 0700 "$PGDATA" || :
-  exec setpriv --reuid=postgres --regid=postgres --init-groups "$BASH_SOURCE" "$@"
+  exec setpriv --reuid=postgres --regid=postgres --init-groups "${BASH_SOURCE[0]}" "$@"
 fi
 
 : "${POSTGRES_USER:=postgres}"
@@ -28,6 +28,7 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
     exit 1
   fi
   auth_method="${POSTGRES_HOST_AUTH_METHOD:-scram-sha-256}"
+  # shellcheck disable=SC2086 # POSTGRES_INITDB_ARGS is split into words, as in the official image
   initdb --username="$POSTGRES_USER" --pwfile=<(printf '%s\n' "${POSTGRES_PASSWORD:-}") \
     --auth-local=trust --auth-host="$auth_method" ${POSTGRES_INITDB_ARGS:-} -D "$PGDATA"
   printf '\nhost all all all %s\n' "$auth_method" >> "$PGDATA/pg_hba.conf"
@@ -41,6 +42,7 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
 	SQL
   fi
   for f in /docker-entrypoint-initdb.d/*; do
+    # shellcheck disable=SC1090 # init scripts that are not executable are sourced, as in the official image
     case "$f" in
       *.sh) echo "$0: running $f"; if [ -x "$f" ]; then "$f"; else . "$f"; fi ;;
       *.sql) echo "$0: running $f"; "${psql[@]}" --dbname "$POSTGRES_DB" -f "$f" ;;
