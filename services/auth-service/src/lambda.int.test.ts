@@ -11,11 +11,13 @@ import * as handlers from './lambda';
  */
 const aws = createAwsClients();
 let topology: Awaited<ReturnType<typeof provisionIsolatedTopology>>;
+let database: Awaited<ReturnType<typeof freshAuthDatabase>>;
 beforeAll(async () => {
   topology = await provisionIsolatedTopology(aws);
+  database = await freshAuthDatabase('auth_lambda_test');
   Object.assign(process.env, {
     NODE_ENV: 'test',
-    AUTH_DATABASE_URL: await freshAuthDatabase('auth_lambda_test'),
+    AUTH_DATABASE_URL: database.url,
     TOPOLOGY_PREFIX: topology.prefix,
     ARGON2_MEMORY_KIB: '1024',
     ARGON2_TIME_COST: '1',
@@ -24,6 +26,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await handlers.closeApp();
   await topology?.destroy();
+  await database?.drop();
   aws.destroy();
 });
 

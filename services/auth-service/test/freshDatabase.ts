@@ -1,36 +1,22 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { Client } from 'pg';
+import { dropDatabase, withDatabase } from '../../../scripts/db/pgUrl';
+import { applyMigrations } from '../../../scripts/db/prismaWasmMigrate';
+
+const serviceRoot = path.resolve(__dirname, '..');
 
 /**
  * A database of its own for tests that act on the whole outbox table (the relay publishes every
- * pending row) and must not race other test files. The migrations' SQL is replayed directly:
- * Prisma's wasm schema engine does not run inside Jest's sandbox (globalSetup runs it for auth_test).
+ * pending row) and must not race other test files. Named `<prefix>_<pid>_<random>`, so two runs on
+ * one server never share or drop each other's; migrated the way `npm run db:migrate` does.
  */
-export async function freshAuthDatabase(name: string): Promise<string> {
-  const base = new URL(process.env.AUTH_DATABASE_URL!);
-  const admin = new Client({ connectionString: base.toString() });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE "${name}"`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(base);
-  url.pathname = `/${name}`;
-  const client = new Client({ connectionString: url.toString() });
-  await client.connect();
-  try {
-    const migrations = path.resolve(__dirname, '../prisma/migrations');
-    for (const dir of readdirSync(migrations, { withFileTypes: true })
-      .filter((e) => e.isDirectory())
-      .map((e) => e.name)
-      .sort()) {
-      await client.query(readFileSync(path.join(migrations, dir, 'migration.sql'), 'utf8'));
-    }
-  } finally {
-    await client.end();
-  }
-  return url.toString();
+export async function freshAuthDatabase(prefix: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `${prefix}_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const url = withDatabase(process.env.AUTH_DATABASE_URL!, name);
+  await applyMigrations({
+    databaseUrl: url,
+    schemaPath: path.join(serviceRoot, 'prisma/schema.prisma'),
+    migrationsDir: path.join(serviceRoot, 'prisma/migrations'),
+  });
+  return { url, drop: () => dropDatabase(url) };
 }

@@ -6,10 +6,13 @@ import { freshAuthDatabase } from '../../../test/freshDatabase';
 import { makeUser, startTestApp, type TestApp } from '../../../test/testApp';
 
 /** The relay publishes every pending row of its database, so this file has a database of its own. */
+let database: Awaited<ReturnType<typeof freshAuthDatabase>>;
 let databaseUrl: string;
 beforeAll(async () => {
-  databaseUrl = await freshAuthDatabase('auth_relay_test');
+  database = await freshAuthDatabase('auth_relay_test');
+  databaseUrl = database.url;
 });
+afterAll(() => database?.drop());
 
 async function queueDepth(t: TestApp, queueUrl: string) {
   const { Attributes } = await t.aws.sqs.send(
