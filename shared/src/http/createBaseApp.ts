@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -74,8 +76,26 @@ export async function createBaseApp(options: BaseAppOptions) {
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  const assets = swaggerUiAssetsDir();
+  await app.register(fastifySwaggerUi, {
+    routePrefix: '/docs',
+    baseDir: assets,
+    logo: { type: 'image/svg+xml', content: readFileSync(path.join(assets, 'logo.svg')) },
+  });
   return app;
+}
+
+/**
+ * The Swagger UI files (HTML, JS, CSS, logo), found by Node's module resolution rather than by the
+ * plugin's own `__dirname`: once @fastify/swagger-ui is bundled (the Lambda zips), `__dirname` is
+ * the bundle's folder and the files are not there. Resolution finds them in node_modules in
+ * development, in the images and in the zips (serverless.yml ships the package's static folder), and
+ * a package without them fails at start with the path it looked for, not on every request.
+ */
+function swaggerUiAssetsDir(): string {
+  // A variable, not a literal: esbuild leaves the lookup to run time without a warning.
+  const manifest = '@fastify/swagger-ui/package.json';
+  return path.join(path.dirname(require.resolve(manifest)), 'static');
 }
 
 export type BaseApp = Awaited<ReturnType<typeof createBaseApp>>;
