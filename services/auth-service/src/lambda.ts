@@ -1,4 +1,4 @@
-import awsLambdaFastify from '@fastify/aws-lambda';
+import awsLambdaFastify, { type PromiseHandler } from '@fastify/aws-lambda';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { buildApp, type AuthApp } from './app';
 
@@ -7,20 +7,28 @@ import { buildApp, type AuthApp } from './app';
  * - `http`: the HTTP API behind API Gateway (httpApi). No in-process relay: a frozen Lambda cannot
  *   run timers; the scheduled `relay` publishes instead.
  * - `relay`: every minute, publishes pending outbox events until the backlog is drained or time runs short.
- * The app is built once per container and reused across invocations.
+ * The app is built once per container and reused across invocations (see appOnce).
  */
 let app: Promise<AuthApp> | undefined;
-const appOnce = () => (app ??= buildApp({ runOutboxRelay: false }));
+// A failed build (database unreachable at a cold start...) is retried on the next invocation rather
+// than cached for the life of the container.
+const appOnce = () => {
+  if (!app) {
+    app = buildApp({ runOutboxRelay: false }).then(async (built) => {
+      await built.ready();
+      return built;
+    });
+    app.catch(() => (app = undefined));
+  }
+  return app;
+};
 
-let proxy: Promise<(event: APIGatewayProxyEventV2, context: Context) => Promise<unknown>> | undefined;
+let proxy: PromiseHandler | undefined;
 
 export async function http(event: APIGatewayProxyEventV2, context: Context) {
-  proxy ??= appOnce().then(async (instance) => {
-    const handler = awsLambdaFastify(instance, { decorateRequest: false });
-    await instance.ready();
-    return handler as (event: APIGatewayProxyEventV2, context: Context) => Promise<unknown>;
-  });
-  return (await proxy)(event, context);
+  const instance = await appOnce();
+  proxy ??= awsLambdaFastify(instance, { decorateRequest: false });
+  return proxy(event, context);
 }
 
 const safetyMarginMs = 10_000;
@@ -42,7 +50,7 @@ export async function relay(_event: unknown, context: Pick<Context, 'getRemainin
 
 /** Closes the cached app (tests; a Lambda container simply ends). */
 export async function closeApp() {
-  const instance = await app;
+  const instance = await app?.catch(() => undefined);
   app = undefined;
   proxy = undefined;
   await instance?.close();

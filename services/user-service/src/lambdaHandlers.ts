@@ -23,7 +23,9 @@ export function createLambdaHandlers(getApp: () => Promise<FastifyInstance>) {
   let proxy: PromiseHandler | undefined;
   const http: PromiseHandler = async (event, context) => {
     const app = await getApp();
-    proxy ??= awsLambdaFastify(app);
+    // No request decorator: the app is already started (lambda.ts awaits ready()), and Fastify
+    // refuses decorators after start, which failed every request of the packaged function.
+    proxy ??= awsLambdaFastify(app, { decorateRequest: false });
     return proxy(event, context);
   };
 
