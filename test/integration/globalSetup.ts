@@ -55,13 +55,13 @@ async function providePostgresAndRedis(resources: StartedResources) {
   if (needPostgres) {
     const { PostgreSqlContainer } = await import('@testcontainers/postgresql');
     const container = await new PostgreSqlContainer('postgres:17-alpine').start();
-    resources.stoppers.push(() => container.stop().then(() => undefined));
+    resources.stoppers.push(() => container.stop({ remove: true }).then(() => undefined));
     process.env.TEST_POSTGRES_URL = container.getConnectionUri();
   }
   if (needRedis) {
     const { RedisContainer } = await import('@testcontainers/redis');
     const container = await new RedisContainer('redis:7-alpine').start();
-    resources.stoppers.push(() => container.stop().then(() => undefined));
+    resources.stoppers.push(() => container.stop({ remove: true }).then(() => undefined));
     process.env.TEST_REDIS_URL = container.getConnectionUrl();
   }
 }
