@@ -89,6 +89,30 @@ describe('profile cache', () => {
     expect(await metricValue(t.app, 'user_profile_cache_loads_total')).toBe(loadsBefore + 1);
   });
 
+  it('replays an invalidation that failed while the connection was down, so a kept entry is not served stale', async () => {
+    const user = await givenUser(t, { displayName: 'Ada Before' });
+    await t.inject({ method: 'GET', url: '/users/me', headers: user.auth });
+    expect(await redis.exists(`user:id:${user.userId}`)).toBe(1);
+
+    // The connection drops but Redis keeps its data (a network blip, a failover): the PATCH's invalidation fails.
+    const ended = new Promise((resolve) => redis.once('end', resolve));
+    redis.disconnect();
+    await ended;
+    const patched = await t.inject({
+      method: 'PATCH',
+      url: '/users/me',
+      headers: user.auth,
+      payload: { displayName: 'Ada After' },
+    });
+    expect(patched.statusCode).toBe(200);
+
+    // Back on the same server, the old entry is still there; only the replayed invalidation removes it.
+    await redis.connect();
+    expect(await redis.exists(`user:id:${user.userId}`)).toBe(0);
+    const read = await t.inject({ method: 'GET', url: '/users/me', headers: user.auth });
+    expect(read.json().displayName).toBe('Ada After');
+  });
+
   it('with Redis stopped, reads and writes still work from Postgres and readiness says degraded', async () => {
     const user = await givenUser(t);
     await t.inject({ method: 'GET', url: '/users/me', headers: user.auth }); // cached while Redis is up
