@@ -1,21 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
-import { buildTestApp, makeEvent } from '../test/testApp';
+import { buildTestApp, createMailbox, makeEvent } from '../test/testApp';
 import { createLambdaHandlers } from './lambdaHandlers';
 
+const mailbox = createMailbox();
 let t: Awaited<ReturnType<typeof buildTestApp>>;
 beforeAll(async () => {
-  t = await buildTestApp();
+  t = await buildTestApp({ mailTransport: mailbox });
 });
 afterAll(() => t.app.close());
 
-function sqsRecord(body: string, type?: string): SQSRecord {
+function sqsRecord(body: string, type?: string, receiveCount = 1): SQSRecord {
   return {
     messageId: randomUUID(),
     receiptHandle: randomUUID(),
     body,
     attributes: {
-      ApproximateReceiveCount: '1',
+      ApproximateReceiveCount: String(receiveCount),
       SentTimestamp: String(Date.now()),
       SenderId: 'sns',
       ApproximateFirstReceiveTimestamp: String(Date.now()),
@@ -53,12 +54,31 @@ describe('Lambda SQS handlers', () => {
     });
   });
 
-  it('the notifications handler reports a record whose mail could not be sent', async () => {
+  it('the notifications handler reports a record whose mail could not be sent, and its redelivery sends it', async () => {
     const handlers = createLambdaHandlers(async () => t.app);
+    const unsent = makeEvent('user.email.verification.requested', randomUUID(), 1);
     const sent = makeEvent('user.password.reset.requested', randomUUID(), 3);
-    const notForThisQueue = makeEvent('user.deleted', randomUUID(), 3);
-    const failing = sqsRecord(JSON.stringify(notForThisQueue), notForThisQueue.type);
-    const response = await handlers.notifications({ Records: [sqsRecord(JSON.stringify(sent), sent.type), failing] });
+    const failing = sqsRecord(JSON.stringify(unsent), unsent.type);
+    mailbox.failNext(new Error('421 4.3.2 service not available')); // records are handled in order: the first send fails
+
+    const response = await handlers.notifications({ Records: [failing, sqsRecord(JSON.stringify(sent), sent.type)] });
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: failing.messageId }]);
+    const recipients = () => mailbox.mails.map((mail) => mail.to);
+    expect(recipients()).toContain(sent.payload.email);
+    expect(recipients()).not.toContain(unsent.payload.email);
+
+    const redelivered = sqsRecord(failing.body, unsent.type, 2);
+    expect(await handlers.notifications({ Records: [redelivered] })).toEqual({ batchItemFailures: [] });
+    expect(recipients().filter((to) => to === unsent.payload.email)).toHaveLength(1);
+  });
+
+  it('the notifications handler reports a record of an event that does not belong to its queue', async () => {
+    const handlers = createLambdaHandlers(async () => t.app);
+    const notForThisQueue = makeEvent('user.deleted', randomUUID(), 3);
+    const misrouted = sqsRecord(JSON.stringify(notForThisQueue), notForThisQueue.type);
+    const mailsBefore = mailbox.mails.length;
+    const response = await handlers.notifications({ Records: [misrouted] });
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: misrouted.messageId }]);
+    expect(mailbox.mails).toHaveLength(mailsBefore);
   });
 });
