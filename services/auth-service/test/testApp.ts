@@ -22,15 +22,13 @@ export async function startTestApp(
     ARGON2_MEMORY_KIB: '1024',
     ARGON2_TIME_COST: '1',
     OUTBOX_RELAY_INTERVAL_MS: '200',
-    // Tests reach the server over real HTTP and choose their client IP with X-Forwarded-For.
+    // Tests choose their client IP with X-Forwarded-For.
     AUTH_TRUST_PROXY: 'true',
     ...options.env,
   });
   const app = await buildApp({ config, aws, runOutboxRelay: options.runOutboxRelay ?? false });
-  const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
   return {
     app,
-    baseUrl,
     config,
     aws,
     topology,
@@ -56,13 +54,6 @@ export function uniqueEmail(label = 'user'): string {
 
 export const strongPassword = 'violet-harbour-lantern-42';
 
-export interface HttpResponse {
-  statusCode: number;
-  headers: Headers;
-  body: string;
-  json<T = any>(): T; // eslint-disable-line @typescript-eslint/no-explicit-any
-}
-
 interface CallOptions {
   body?: unknown;
   token?: string;
@@ -70,15 +61,16 @@ interface CallOptions {
   headers?: Record<string, string>;
 }
 
-/** One HTTP request over the loopback, as a REST client would send it. */
-export async function call(
-  t: Pick<TestApp, 'baseUrl'>,
+/** One request through Fastify's inject (the whole HTTP pipeline, no socket), as a REST client would send it. */
+export function call(
+  t: Pick<TestApp, 'app'>,
   method: 'GET' | 'POST' | 'PUT' | 'DELETE',
   url: string,
   options: CallOptions = {},
-): Promise<HttpResponse> {
-  const response = await fetch(t.baseUrl + url, {
+) {
+  return t.app.inject({
     method,
+    url,
     headers: {
       'user-agent': 'auth-service-tests',
       'x-forwarded-for': options.ip ?? randomIp(),
@@ -86,11 +78,11 @@ export async function call(
       ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
       ...options.headers,
     },
-    ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+    ...(options.body === undefined ? {} : { payload: JSON.stringify(options.body) }),
   });
-  const body = await response.text();
-  return { statusCode: response.status, headers: response.headers, body, json: () => JSON.parse(body) };
 }
+
+export type HttpResponse = Awaited<ReturnType<typeof call>>;
 
 export interface Session {
   user: { id: string; email: string; roles: string[]; emailVerified: boolean };
@@ -101,7 +93,7 @@ export interface Session {
 
 /** Registers a fresh account through the API (fixture factory). */
 export async function makeUser(
-  app: Pick<TestApp, 'baseUrl'>,
+  app: Pick<TestApp, 'app'>,
   overrides: { email?: string; password?: string; displayName?: string } = {},
 ) {
   const email = overrides.email ?? uniqueEmail();

@@ -81,10 +81,7 @@ export interface TestRequest {
   payload?: unknown;
 }
 
-/**
- * The app listening on a free port, called over real HTTP. (Fastify's inject() loads the ESM-only
- * `cookie` package, which Jest's CommonJS runtime cannot require; the auth-service tests do the same.)
- */
+/** The app, called through Fastify's inject: the whole HTTP pipeline without a socket. */
 export async function buildTestApp(
   deps: Partial<UserAppDeps> & { env?: Partial<Record<keyof UserConfig, string>> } = {},
 ) {
@@ -96,21 +93,13 @@ export async function buildTestApp(
     mailTransport: createMailbox(),
     ...rest,
   });
-  const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
-  const inject = async ({ method, url, headers = {}, payload }: TestRequest) => {
-    const response = await fetch(baseUrl + url, {
+  const inject = ({ method, url, headers = {}, payload }: TestRequest) =>
+    app.inject({
       method,
+      url,
       headers: { ...headers, ...(payload !== undefined ? { 'content-type': 'application/json' } : {}) },
-      ...(payload !== undefined ? { body: JSON.stringify(payload) } : {}),
+      ...(payload !== undefined ? { payload: JSON.stringify(payload) } : {}),
     });
-    const text = await response.text();
-    return {
-      statusCode: response.status,
-      headers: Object.fromEntries(response.headers.entries()),
-      body: text,
-      json: () => JSON.parse(text),
-    };
-  };
   return { app, inject, ...signer };
 }
 

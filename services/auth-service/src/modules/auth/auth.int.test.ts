@@ -98,6 +98,6 @@ describe('GET /auth/me', () => {
   it('needs a bearer token', async () => {
     const response = await call(t, 'GET', '/auth/me');
     expect(response.statusCode).toBe(401);
-    expect(response.headers.get('www-authenticate')).toBe('Bearer');
+    expect(response.headers['www-authenticate']).toBe('Bearer');
   });
 });

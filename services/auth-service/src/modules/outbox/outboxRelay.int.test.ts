@@ -3,7 +3,7 @@ import { parseUserEvent, provisionTopology } from '@platform/shared';
 import { awaitMessage } from '@platform/shared/testing';
 import { startFauxqsProcess, freePort } from '../../../test/fauxqsProcess';
 import { freshAuthDatabase } from '../../../test/freshDatabase';
-import { makeUser, startTestApp, type TestApp } from '../../../test/testApp';
+import { call, makeUser, startTestApp, type TestApp } from '../../../test/testApp';
 
 /** The relay publishes every pending row of its database, so this file has a database of its own. */
 let database: Awaited<ReturnType<typeof freshAuthDatabase>>;
@@ -70,7 +70,7 @@ describe('outbox relay', () => {
 
   it('reports the backlog on /metrics', async () => {
     await makeUser(t);
-    const metrics = await fetch(`${t.baseUrl}/metrics`).then((r) => r.text());
+    const metrics = (await call(t, 'GET', '/metrics')).body;
     expect(metrics).toMatch(/auth_outbox_backlog\{service="auth-service"\} 2/);
     expect(metrics).toMatch(/auth_login_attempts_total|http_requests_total/);
     await t.app.publishPendingOutboxEvents();
@@ -93,8 +93,8 @@ describe('with the SNS endpoint down', () => {
       expect(
         pending.filter((row) => row.attempts === 1 && row.lastError && row.nextAttemptAt > new Date()),
       ).toHaveLength(1);
-      const ready = await fetch(`${t.baseUrl}/health/ready`);
-      expect(ready.status).toBe(503);
+      const ready = await call(t, 'GET', '/health/ready');
+      expect(ready.statusCode).toBe(503);
 
       sns = await startFauxqsProcess(port);
       await provisionTopology({ sns: t.aws.sns, sqs: t.aws.sqs, prefix: t.topology.prefix });

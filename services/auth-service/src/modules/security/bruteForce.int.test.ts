@@ -16,7 +16,7 @@ describe('with Redis up', () => {
     const locked = await login(email, password);
     expect(locked.statusCode).toBe(429);
     expect(locked.json().error.code).toBe('ACCOUNT_LOCKED');
-    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(50);
+    expect(Number(locked.headers['retry-after'])).toBeGreaterThan(50);
     const audit = await t.app.authDeps.prisma.securityAuditLog.findMany({
       where: { userId: session.user.id, event: 'account_locked' },
     });
@@ -51,7 +51,7 @@ describe('with Redis up', () => {
     const limited = await forgot(ip);
     expect(limited.statusCode).toBe(429);
     expect(limited.json().error.code).toBe('RATE_LIMITED');
-    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
     expect((await forgot(randomIp())).statusCode).toBe(202);
   });
 });
