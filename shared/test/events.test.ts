@@ -66,7 +66,7 @@ describe('event envelope', () => {
     expect(JSON.parse(input.Message!)).toEqual(event);
   });
 
-  it('covers the whole catalogue of DESIGN.md', () => {
+  it('covers the whole event catalogue of docs/architecture.md', () => {
     expect([...userEventTypes].sort()).toEqual(
       [
         'user.created',

@@ -2,7 +2,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../generated/prisma/client';
 import type { AuthConfig } from './config';
 
-/** Pool sizes by NODE_ENV (DESIGN.md "Storage"): connections, wait for a free connection, connect timeout. */
+/** Pool sizes by NODE_ENV (docs/architecture.md): connections, wait for a free connection, connect timeout. */
 const poolByEnvironment = {
   development: { max: 10, poolTimeoutMs: 5_000, connectTimeoutMs: 5_000 },
   test: { max: 10, poolTimeoutMs: 5_000, connectTimeoutMs: 5_000 },

@@ -61,7 +61,7 @@ export function loadUserConfig(env = process.env): UserConfig {
   return loadConfigOrExit(userConfigSchema, env);
 }
 
-/** Cache TTL of a profile by runtime profile (DESIGN.md: development 15 min, staging 5, production 10). */
+/** Cache TTL of a profile by runtime profile (docs/architecture.md: development 15 min, staging 5, production 10). */
 export function profileCacheTtlSeconds(nodeEnv: UserConfig['NODE_ENV']): number {
   return { development: 15 * 60, staging: 5 * 60, production: 10 * 60, test: 60 }[nodeEnv];
 }

@@ -2,7 +2,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../generated/prisma/client';
 import type { UserConfig } from './config';
 
-/** Pool by NODE_ENV as DESIGN.md says; pg's connectionTimeoutMillis covers both waiting for a pooled connection and connecting. */
+/** Pool by NODE_ENV (docs/architecture.md); pg's connectionTimeoutMillis covers both waiting for a pooled connection and connecting. */
 const poolByEnv = {
   development: { max: 10, connectionTimeoutMillis: 5_000 },
   test: { max: 5, connectionTimeoutMillis: 5_000 },
