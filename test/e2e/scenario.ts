@@ -27,7 +27,7 @@ interface Session {
   user: { id: string; email: string; roles: string[]; emailVerified: boolean };
 }
 
-const EVENT_TIMEOUT_MS = 30_000;
+const EVENT_TIMEOUT_MS = 60_000;
 const DLQ_TIMEOUT_MS = 120_000;
 
 /** Polls `probe` until it returns without throwing; rethrows its last error after the timeout. */
