@@ -49,6 +49,8 @@ describe('profile cache', () => {
   let redis: ReturnType<typeof createRedis>;
   let t: Awaited<ReturnType<typeof buildTestApp>>;
   let provisioned: Awaited<ReturnType<typeof provisionIsolatedTopology>>;
+  const renameUser = (user: { auth: Record<string, string> }, displayName: string) =>
+    t.inject({ method: 'PATCH', url: '/users/me', headers: user.auth, payload: { displayName } });
 
   beforeAll(async () => {
     port = await freePort();
@@ -98,13 +100,7 @@ describe('profile cache', () => {
     const ended = new Promise((resolve) => redis.once('end', resolve));
     redis.disconnect();
     await ended;
-    const patched = await t.inject({
-      method: 'PATCH',
-      url: '/users/me',
-      headers: user.auth,
-      payload: { displayName: 'Ada After' },
-    });
-    expect(patched.statusCode).toBe(200);
+    expect((await renameUser(user, 'Ada After')).statusCode).toBe(200);
 
     // Back on the same server, the old entry is still there; only the replayed invalidation removes it.
     await redis.connect();
@@ -122,13 +118,7 @@ describe('profile cache', () => {
     stopRedis(port);
     await closed;
 
-    const patched = await t.inject({
-      method: 'PATCH',
-      url: '/users/me',
-      headers: user.auth,
-      payload: { displayName: 'Offline Ada' },
-    });
-    expect(patched.statusCode).toBe(200);
+    expect((await renameUser(user, 'Offline Ada')).statusCode).toBe(200);
     const read = await t.inject({ method: 'GET', url: '/users/me', headers: user.auth });
     expect(read.statusCode).toBe(200);
     expect(read.json().displayName).toBe('Offline Ada');
