@@ -7,6 +7,7 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { resolveAwsEndpoint } from '@platform/shared';
 import { provideTestDatabases } from './testDatabases';
 import { startedResources, type StartedResources } from './resources';
 
@@ -25,7 +26,7 @@ export default async function globalSetup() {
 }
 
 async function provideSnsSqs(resources: StartedResources) {
-  const given = process.env.AWS_ENDPOINT_URL || process.env.LOCALSTACK_ENDPOINT;
+  const given = resolveAwsEndpoint();
   if (given) {
     process.env.AWS_ENDPOINT_URL = given;
     return;
