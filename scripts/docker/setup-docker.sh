@@ -100,7 +100,8 @@ ensure_engine() {
   apt_install docker.io
   if ! pgrep -x dockerd >/dev/null; then
     log "engine: starting dockerd (log: /var/log/dockerd.log)"
-    "${SUDO[@]}" sh -c 'nohup dockerd >>/var/log/dockerd.log 2>&1 </dev/null &'
+    # setsid: its own session, so that ending the shell or job that ran this script leaves the engine up.
+    "${SUDO[@]}" setsid sh -c 'exec nohup dockerd >>/var/log/dockerd.log 2>&1 </dev/null' &
   fi
   local i
   for i in $(seq 1 60); do
