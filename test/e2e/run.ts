@@ -20,7 +20,8 @@ export const TARGETS: Record<string, string> = {
   bundle: '`npm run build` then `npm start` in each service: the esbuild bundles, configured from .env',
   lambda: 'the zips of `serverless package`, HTTP through serverless-offline, SQS and schedule invoked as Lambda does',
   images: 'the runtime images (`docker build --target runtime`), non-root, HEALTHCHECK healthy',
-  compose: '`docker compose -f docker-compose.dev.yml up` with LocalStack (or --profile fauxqs)',
+  compose: '`docker compose -f docker-compose.dev.yml up` with LocalStack',
+  'compose-fauxqs': 'the same compose stack with its `fauxqs` profile instead of LocalStack',
 };
 
 async function loadTarget(name: string): Promise<Target> {

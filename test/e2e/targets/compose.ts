@@ -22,7 +22,7 @@ const APP_SERVICES = ['auth-service', 'user-service'];
 /**
  * `docker compose -f docker-compose.dev.yml up -d --build` as the README says, under a project name
  * of its own and with other host ports, so it runs beside a developer's stack and the machine's
- * services. SNS/SQS is LocalStack, or fauxqs with E2E_COMPOSE_PROFILE=fauxqs (the compose profile,
+ * services. SNS/SQS is LocalStack, or fauxqs with the `compose-fauxqs` target (the compose profile,
  * with `--scale localstack=0`). Mails are read from the folder the user-service container writes
  * to through the bind mount (mails are matched by recipient; the scenario's addresses are unique).
  */
@@ -174,7 +174,7 @@ export function composeTarget(profile: '' | 'fauxqs' = ''): Target {
   };
 }
 
-export const target: Target = composeTarget(process.env.E2E_COMPOSE_PROFILE === 'fauxqs' ? 'fauxqs' : '');
+export const target: Target = composeTarget();
 
 /**
  * `docker compose logs --timestamps --no-color` lines: `user-service-1  | 2026-...Z text`. Compose
