@@ -6,7 +6,8 @@
  * Talks to AWS_ENDPOINT_URL (LocalStack, fauxqs) or AWS; names are prefixed with TOPOLOGY_PREFIX.
  */
 import { parseArgs } from 'node:util';
-import { createAwsClients, resolveAwsEndpoint, resolveQueue, topology, type QueueName } from '@platform/shared';
+import { createAwsClients, resolveAwsEndpoint } from '@platform/shared/aws';
+import { resolveQueue, topology, type QueueName } from '@platform/shared/topology';
 import { queueDepth, redriveDeadLetters, sampleDeadLetters } from './dlq/deadLetters';
 
 async function main() {

@@ -3,7 +3,8 @@
  * AWS_ENDPOINT_URL (or LOCALSTACK_ENDPOINT) names. Safe to run twice. Real AWS is deployed by
  * serverless.yml; running this against AWS needs `--allow-aws` on purpose.
  */
-import { createAwsClients, provisionTopology, resolveAwsEndpoint } from '@platform/shared';
+import { createAwsClients, resolveAwsEndpoint } from '@platform/shared/aws';
+import { provisionTopology } from '@platform/shared/topology/render';
 
 async function main() {
   const endpoint = resolveAwsEndpoint();

@@ -9,7 +9,7 @@ import {
   LOCALSTACK_HOOK_PATH,
   LOCALSTACK_HOOK_RENDER_COMMAND,
   renderLocalstackHook,
-} from '../shared/src/topology/renderLocalstackHook';
+} from '@platform/shared/topology/render';
 
 const target = resolve(__dirname, '..', LOCALSTACK_HOOK_PATH);
 const rendered = renderLocalstackHook();

@@ -1,5 +1,5 @@
 import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
-import { ACCESS_TOKEN_AUDIENCE, createAccessTokenVerifier, InvalidAccessTokenError } from '../src';
+import { ACCESS_TOKEN_AUDIENCE, createAccessTokenVerifier, InvalidAccessTokenError } from '../src/auth';
 
 const issuer = 'https://auth.example.test';
 const userId = '0b5f4c7e-3f53-4f8e-9a3e-2d9d1d0c6a11';

@@ -1,4 +1,4 @@
-import { cappedBackoff } from '../src';
+import { cappedBackoff } from '../src/retry';
 
 describe('cappedBackoff', () => {
   it('doubles with each attempt and stops at the cap', () => {

@@ -1,4 +1,4 @@
-import { createUserEvent, InvalidEventError, parseUserEvent, toSnsPublishInput, userEventTypes } from '../src';
+import { createUserEvent, InvalidEventError, parseUserEvent, toSnsPublishInput, userEventTypes } from '../src/events';
 
 const userId = '0b5f4c7e-3f53-4f8e-9a3e-2d9d1d0c6a11';
 

@@ -1,16 +1,10 @@
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import pino from 'pino';
-import {
-  acknowledge,
-  createAwsClients,
-  createUserEvent,
-  retryLater,
-  startQueueWorker,
-  toSnsPublishInput,
-  topology,
-  type UserEventType,
-} from '../src';
+import { acknowledge, retryLater, startQueueWorker } from '../src/messaging';
+import { createAwsClients } from '../src/aws';
+import { createUserEvent, toSnsPublishInput, type UserEventType } from '../src/events';
+import { topology } from '../src/topology';
 import { awaitMessage, provisionIsolatedTopology } from '../src/testing';
 
 const clients = createAwsClients();

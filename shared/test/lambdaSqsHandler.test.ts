@@ -1,6 +1,6 @@
 import pino from 'pino';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
-import { acknowledge, createSqsLambdaHandler, retryLater, type QueueMessage } from '../src';
+import { acknowledge, createSqsLambdaHandler, retryLater, type QueueMessage } from '../src/messaging';
 
 function makeRecord(messageId: string, body: string): SQSRecord {
   return {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commonEnv, ConfigError, parseConfig } from '../src';
+import { commonEnv, ConfigError, parseConfig } from '../src/config';
 
 const schema = commonEnv.extend({
   AUTH_PORT: z.coerce.number().int().min(1).max(65535).default(3001).describe('HTTP port of the auth-service'),

@@ -1,5 +1,7 @@
 import { SetQueueAttributesCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { createAwsClients, provisionTopology, topology } from '../src';
+import { createAwsClients } from '../src/aws';
+import { provisionTopology } from '../src/topology/render';
+import { topology } from '../src/topology';
 import { provisionIsolatedTopology } from '../src/testing';
 
 const clients = createAwsClients();

@@ -1,4 +1,5 @@
-import { commonEnv, parseConfig, resolveAwsEndpoint } from '../src';
+import { commonEnv, parseConfig } from '../src/config';
+import { resolveAwsEndpoint } from '../src/aws';
 
 describe('resolveAwsEndpoint', () => {
   it('takes AWS_ENDPOINT_URL first, LOCALSTACK_ENDPOINT as its alias, and nothing on AWS', () => {

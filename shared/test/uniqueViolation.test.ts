@@ -1,4 +1,4 @@
-import { isUniqueViolation } from '../src';
+import { isUniqueViolation } from '../src/database';
 
 /** Shaped like the error every generated Prisma client throws (each client has its own class). */
 function prismaKnownRequestError(code: string): Error {

@@ -1,6 +1,7 @@
 import { exportJWK, generateKeyPair } from 'jose';
 import { Redis } from 'ioredis';
-import { createAwsClients, provisionTopology } from '@platform/shared';
+import { createAwsClients } from '@platform/shared/aws';
+import { provisionTopology } from '@platform/shared/topology/render';
 import { dropDatabase, withDatabase } from '../../scripts/db/pgUrl';
 import { applyMigrations } from '../../scripts/db/prismaWasmMigrate';
 import { selectDatabases } from '../../scripts/db/databases';

@@ -9,7 +9,7 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { resolveQueue } from '@platform/shared';
+import { resolveQueue } from '@platform/shared/topology';
 import { REPO_ROOT } from '../../scripts/db/databases';
 import { apiClient, type ApiClient, type ApiResponse } from './apiClient';
 import type { RunningTarget } from './target';

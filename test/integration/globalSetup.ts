@@ -7,7 +7,7 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { resolveAwsEndpoint } from '@platform/shared';
+import { resolveAwsEndpoint } from '@platform/shared/aws';
 import { provideTestDatabases } from './testDatabases';
 import { startedResources, type StartedResources } from './resources';
 

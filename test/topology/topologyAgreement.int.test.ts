@@ -19,11 +19,14 @@ import {
   SetSubscriptionAttributesCommand,
 } from '@aws-sdk/client-sns';
 import { DeleteQueueCommand, SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { createAwsClients, type AwsClients } from '../../shared/src/aws/clients';
-import { topology } from '../../shared/src/topology/definition';
-import { provisionTopology } from '../../shared/src/topology/provisionTopology';
-import { stagePrefix } from '../../shared/src/topology/renderCloudFormation';
-import { LOCALSTACK_HOOK_PATH, renderLocalstackHook } from '../../shared/src/topology/renderLocalstackHook';
+import { createAwsClients, type AwsClients } from '@platform/shared/aws';
+import { topology } from '@platform/shared/topology';
+import {
+  LOCALSTACK_HOOK_PATH,
+  provisionTopology,
+  renderLocalstackHook,
+  stagePrefix,
+} from '@platform/shared/topology/render';
 import { shapeOfCloudFormation, shapeOfDefinition, shapeOfEndpoint } from './topologyShape';
 
 const run = promisify(execFile);

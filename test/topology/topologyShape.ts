@@ -13,7 +13,7 @@ import {
   type Subscription,
 } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, ListQueuesCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { filterPolicyOf, type TopologyDefinition } from '../../shared/src/topology/definition';
+import { filterPolicyOf, type TopologyDefinition } from '@platform/shared/topology';
 
 export interface QueueShape {
   name: string;

@@ -1,17 +1,11 @@
 import { once } from 'node:events';
 import { GetTopicAttributesCommand } from '@aws-sdk/client-sns';
-import {
-  createAuthenticate,
-  createAwsClients,
-  createBaseApp,
-  createRedis,
-  redisIsReady,
-  registerHealthRoutes,
-  resolveAwsEndpoint,
-  resolveTopicArn,
-  type AwsClients,
-  type Logger,
-} from '@platform/shared';
+import { createAuthenticate } from '@platform/shared/auth';
+import { createAwsClients, resolveAwsEndpoint, type AwsClients } from '@platform/shared/aws';
+import { createBaseApp, registerHealthRoutes } from '@platform/shared/http';
+import { createRedis, redisIsReady } from '@platform/shared/redis';
+import { resolveTopicArn } from '@platform/shared/topology';
+import { type Logger } from '@platform/shared/logging';
 import { registerAuthMetrics } from './infrastructure/authMetrics';
 import type { AuthDeps } from './infrastructure/authDeps';
 import { loadAuthConfig, type AuthConfig } from './infrastructure/config';

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { createAwsClients } from '@platform/shared';
+import { createAwsClients } from '@platform/shared/aws';
 import { awaitMessage, provisionIsolatedTopology } from '@platform/shared/testing';
 import { freshAuthDatabase } from '../test/freshDatabase';
 import { randomIp, uniqueEmail } from '../test/testApp';

@@ -1,4 +1,5 @@
-import { loadDotenv, serveUntilStopped } from '@platform/shared';
+import { loadDotenv } from '@platform/shared/config';
+import { serveUntilStopped } from '@platform/shared/http';
 import { buildApp } from './app';
 import { loadAuthConfig } from './infrastructure/config';
 

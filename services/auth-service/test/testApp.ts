@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createAwsClients } from '@platform/shared';
+import { createAwsClients } from '@platform/shared/aws';
 import { provisionIsolatedTopology } from '@platform/shared/testing';
 import { buildApp } from '../src/app';
 import { authConfigFrom } from '../src/infrastructure/config';

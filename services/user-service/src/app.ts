@@ -1,17 +1,9 @@
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import {
-  createAwsClients,
-  createBaseApp,
-  createRedis,
-  redisIsReady,
-  registerHealthRoutes,
-  resolveAwsEndpoint,
-  resolveQueue,
-  type AwsClients,
-  type BaseApp,
-  type Logger,
-  type Redis,
-} from '@platform/shared';
+import { createAwsClients, resolveAwsEndpoint, type AwsClients } from '@platform/shared/aws';
+import { createBaseApp, registerHealthRoutes, type BaseApp } from '@platform/shared/http';
+import { createRedis, redisIsReady, type Redis } from '@platform/shared/redis';
+import { resolveQueue } from '@platform/shared/topology';
+import { type Logger } from '@platform/shared/logging';
 import type { JWTVerifyGetKey } from 'jose';
 import { createUserAuthentication } from './infrastructure/authentication';
 import { loadUserConfig, profileCacheTtlSeconds, type UserConfig } from './infrastructure/config';

@@ -1,5 +1,7 @@
 import awsLambdaFastify, { type PromiseHandler } from '@fastify/aws-lambda';
-import { createSqsLambdaHandler, type Logger, type QueueName } from '@platform/shared';
+import { createSqsLambdaHandler } from '@platform/shared/messaging';
+import { type Logger } from '@platform/shared/logging';
+import { type QueueName } from '@platform/shared/topology';
 import type { SQSEvent } from 'aws-lambda';
 import type { FastifyInstance } from 'fastify';
 

@@ -1,4 +1,4 @@
-import type { BaseApp } from '@platform/shared';
+import type { BaseApp } from '@platform/shared/http';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Database } from './infrastructure/database';

@@ -1,13 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import {
-  createUserEvent,
-  parseConfig,
-  type HandlerObserver,
-  type QueueMessage,
-  type UserEvent,
-  type UserEventPayload,
-  type UserEventType,
-} from '@platform/shared';
+import { createUserEvent, type UserEvent, type UserEventPayload, type UserEventType } from '@platform/shared/events';
+import { parseConfig } from '@platform/shared/config';
+import { type HandlerObserver, type QueueMessage } from '@platform/shared/messaging';
 import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { buildApp, type UserAppDeps } from '../src/app';
 import { userConfigSchema, type UserConfig } from '../src/infrastructure/config';

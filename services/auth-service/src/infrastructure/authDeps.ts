@@ -1,4 +1,4 @@
-import type { Redis } from '@platform/shared';
+import type { Redis } from '@platform/shared/redis';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Counter } from 'prom-client';
 import type { PasswordHasher } from '../modules/passwords/passwordHasher';

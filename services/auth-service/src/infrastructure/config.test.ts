@@ -1,4 +1,4 @@
-import { ConfigError, parseConfig } from '@platform/shared';
+import { ConfigError, parseConfig } from '@platform/shared/config';
 import { authConfigSchema } from './config';
 
 describe('auth-service configuration', () => {

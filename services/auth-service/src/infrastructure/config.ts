@@ -1,4 +1,4 @@
-import { commonEnv, loadConfigOrExit, parseConfig } from '@platform/shared';
+import { commonEnv, loadConfigOrExit, parseConfig } from '@platform/shared/config';
 import { z } from 'zod';
 
 const flag = z.enum(['true', 'false']).transform((value) => value === 'true');

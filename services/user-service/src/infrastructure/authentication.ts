@@ -1,4 +1,4 @@
-import { createAccessTokenVerifier, createAuthenticate } from '@platform/shared';
+import { createAccessTokenVerifier, createAuthenticate } from '@platform/shared/auth';
 import { createRemoteJWKSet, type JWTVerifyGetKey } from 'jose';
 import type { UserConfig } from './config';
 

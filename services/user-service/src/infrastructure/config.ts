@@ -1,4 +1,4 @@
-import { commonEnv, loadConfigOrExit } from '@platform/shared';
+import { commonEnv, loadConfigOrExit } from '@platform/shared/config';
 import { z } from 'zod';
 
 /** Every variable the user-service reads, validated once at start. */

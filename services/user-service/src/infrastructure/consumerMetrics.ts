@@ -1,12 +1,8 @@
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import {
-  resolveQueue,
-  topology,
-  type AwsClients,
-  type HandlerObserver,
-  type Logger,
-  type QueueName,
-} from '@platform/shared';
+import { resolveQueue, topology, type QueueName } from '@platform/shared/topology';
+import { type AwsClients } from '@platform/shared/aws';
+import { type HandlerObserver } from '@platform/shared/messaging';
+import { type Logger } from '@platform/shared/logging';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 /**

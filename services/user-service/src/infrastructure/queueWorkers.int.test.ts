@@ -1,6 +1,9 @@
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import { topology, toSnsPublishInput, type Logger, type QueueMessageHandler, type UserEvent } from '@platform/shared';
+import { topology } from '@platform/shared/topology';
+import { toSnsPublishInput, type UserEvent } from '@platform/shared/events';
+import { type Logger } from '@platform/shared/logging';
+import { type QueueMessageHandler } from '@platform/shared/messaging';
 import { awaitMessage, provisionIsolatedTopology } from '@platform/shared/testing';
 import { randomUUID } from 'node:crypto';
 import { queueDepth, redriveDeadLetters } from '../../../../scripts/dlq/deadLetters';

@@ -1,14 +1,12 @@
+import { resolveQueue, topology, type QueueName } from '@platform/shared/topology';
 import {
-  resolveQueue,
   startQueueWorker,
-  topology,
-  type AwsClients,
   type HandlerObserver,
-  type Logger,
   type QueueMessageHandler,
-  type QueueName,
   type QueueWorkerOptions,
-} from '@platform/shared';
+} from '@platform/shared/messaging';
+import { type AwsClients } from '@platform/shared/aws';
+import { type Logger } from '@platform/shared/logging';
 import type { MailTransport } from '../modules/notifications/mailTransport';
 import { createNotificationHandler } from '../modules/notifications/notificationHandler';
 import { createProfileEventHandler } from '../modules/profiles/profileEventHandler';

@@ -1,4 +1,4 @@
-import { roleSchema } from '@platform/shared';
+import { roleSchema } from '@platform/shared/auth';
 import { z } from 'zod';
 import { userViewSchema } from '../users/userView';
 

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
-import { conflict, notFound, requireRole, type Role } from '@platform/shared';
-import type { BaseApp } from '@platform/shared';
+import { conflict, notFound } from '@platform/shared/http';
+import { requireRole, type Role } from '@platform/shared/auth';
+import type { BaseApp } from '@platform/shared/http';
 import type { AuthDeps } from '../../infrastructure/authDeps';
 import { contextOf, recordAudit } from '../audit/auditLog';
 import { errorResponse } from '../auth/authSchemas';

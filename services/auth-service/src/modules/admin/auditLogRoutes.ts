@@ -1,5 +1,5 @@
-import { requireRole } from '@platform/shared';
-import type { BaseApp } from '@platform/shared';
+import { requireRole } from '@platform/shared/auth';
+import type { BaseApp } from '@platform/shared/http';
 import type { AuthDeps } from '../../infrastructure/authDeps';
 import { errorResponse } from '../auth/authSchemas';
 import { auditLogsPage, auditLogsQuery } from './adminSchemas';

@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger as Logger } from 'fastify';
-import { isUniqueViolation } from '@platform/shared';
+import { isUniqueViolation } from '@platform/shared/database';
 import { v7 as uuidv7 } from 'uuid';
 import type { AuthDeps } from '../../infrastructure/authDeps';
 import { recordAudit } from '../audit/auditLog';

@@ -1,4 +1,4 @@
-import { conflict, notFound } from '@platform/shared';
+import { conflict, notFound } from '@platform/shared/http';
 import type { FastifyRequest } from 'fastify';
 import type { AuthDeps } from '../../infrastructure/authDeps';
 import { contextOf, recordAudit } from '../audit/auditLog';

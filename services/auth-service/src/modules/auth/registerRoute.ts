@@ -1,5 +1,6 @@
-import { conflict, isUniqueViolation } from '@platform/shared';
-import type { BaseApp } from '@platform/shared';
+import { conflict } from '@platform/shared/http';
+import { isUniqueViolation } from '@platform/shared/database';
+import type { BaseApp } from '@platform/shared/http';
 import { v7 as uuidv7 } from 'uuid';
 import type { AuthDeps } from '../../infrastructure/authDeps';
 import { contextOf, recordAudit } from '../audit/auditLog';

@@ -1,5 +1,6 @@
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { parseUserEvent, provisionTopology } from '@platform/shared';
+import { parseUserEvent } from '@platform/shared/events';
+import { provisionTopology } from '@platform/shared/topology/render';
 import { awaitMessage } from '@platform/shared/testing';
 import { startFauxqsProcess, freePort } from '../../../test/fauxqsProcess';
 import { freshAuthDatabase } from '../../../test/freshDatabase';

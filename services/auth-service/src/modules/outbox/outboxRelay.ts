@@ -1,5 +1,6 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import { cappedBackoff, parseUserEvent, toSnsPublishInput } from '@platform/shared';
+import { cappedBackoff } from '@platform/shared/retry';
+import { parseUserEvent, toSnsPublishInput } from '@platform/shared/events';
 import type { FastifyBaseLogger as Logger } from 'fastify';
 import type { Prisma } from '../../infrastructure/database';
 

@@ -1,4 +1,4 @@
-import { createUserEvent, type UserEventPayload, type UserEventType } from '@platform/shared';
+import { createUserEvent, type UserEventPayload, type UserEventType } from '@platform/shared/events';
 import type { PrismaNamespace, Tx } from '../../infrastructure/database';
 
 export const PRODUCER = 'auth-service';

@@ -1,5 +1,5 @@
-import { badRequest } from '@platform/shared';
-import type { BaseApp } from '@platform/shared';
+import { badRequest } from '@platform/shared/http';
+import type { BaseApp } from '@platform/shared/http';
 import type { AuthDeps } from '../../infrastructure/authDeps';
 import { contextOf, recordAudit } from '../audit/auditLog';
 import {

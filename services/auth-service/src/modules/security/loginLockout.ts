@@ -1,4 +1,5 @@
-import { cappedBackoff, type Redis } from '@platform/shared';
+import { cappedBackoff } from '@platform/shared/retry';
+import { type Redis } from '@platform/shared/redis';
 import { RateLimiterRes } from 'rate-limiter-flexible';
 import type { AuthConfig } from '../../infrastructure/config';
 import { createLimiter } from './rateLimits';

@@ -1,4 +1,5 @@
-import { tooManyRequests, type Redis } from '@platform/shared';
+import { tooManyRequests } from '@platform/shared/http';
+import { type Redis } from '@platform/shared/redis';
 import type { FastifyInstance } from 'fastify';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ACCESS_TOKEN_AUDIENCE, createAccessTokenVerifier, type Role } from '@platform/shared';
+import { ACCESS_TOKEN_AUDIENCE, createAccessTokenVerifier, type Role } from '@platform/shared/auth';
 import type { FastifyRequest } from 'fastify';
 import { decodeJwt, SignJWT } from 'jose';
 import { SIGNING_ALGORITHM, type SigningKeys } from './signingKeys';

@@ -1,4 +1,4 @@
-import { ACCESS_TOKEN_AUDIENCE } from '@platform/shared';
+import { ACCESS_TOKEN_AUDIENCE } from '@platform/shared/auth';
 import { base64url, decodeJwt, decodeProtectedHeader, generateKeyPair, SignJWT } from 'jose';
 import { call, makeUser, startTestApp, type TestApp } from '../../../test/testApp';
 

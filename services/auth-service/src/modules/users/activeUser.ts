@@ -1,4 +1,4 @@
-import { AppError } from '@platform/shared';
+import { AppError } from '@platform/shared/http';
 import type { FastifyRequest } from 'fastify';
 import type { Tx } from '../../infrastructure/database';
 import { findUserById } from './userView';

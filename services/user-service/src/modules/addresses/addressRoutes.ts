@@ -1,4 +1,4 @@
-import { conflict, notFound, type BaseApp } from '@platform/shared';
+import { conflict, notFound, type BaseApp } from '@platform/shared/http';
 import type { Database } from '../../infrastructure/database';
 import { clearDefault, promoteNewestToDefault } from '../defaults/oneDefaultPerUser';
 import { lockActiveProfile, principalOf, requireActiveProfile } from '../profiles/profileAccess';

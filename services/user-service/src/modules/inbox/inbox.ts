@@ -1,4 +1,5 @@
-import { isUniqueViolation, type UserEvent } from '@platform/shared';
+import { isUniqueViolation } from '@platform/shared/database';
+import { type UserEvent } from '@platform/shared/events';
 import type { Prisma } from '../../generated/prisma/client';
 import type { EventStatus } from '../../generated/prisma/enums';
 

@@ -1,4 +1,4 @@
-import type { UserEvent } from '@platform/shared';
+import type { UserEvent } from '@platform/shared/events';
 import type { Mail } from './mailTransport';
 
 export type MailEvent = UserEvent<'user.email.verification.requested' | 'user.password.reset.requested'>;

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Logger } from '@platform/shared';
+import type { Logger } from '@platform/shared/logging';
 import nodemailer from 'nodemailer';
 import type { UserConfig } from '../../infrastructure/config';
 

@@ -1,4 +1,4 @@
-import type { UserEvent } from '@platform/shared';
+import type { UserEvent } from '@platform/shared/events';
 import type { Database } from '../../infrastructure/database';
 
 /** Longer than any send may take (SMTP timeouts are bounded), shorter than the retry window before the DLQ. */

@@ -1,4 +1,5 @@
-import { badRequest, conflict, isUniqueViolation, notFound, type BaseApp } from '@platform/shared';
+import { badRequest, conflict, notFound, type BaseApp } from '@platform/shared/http';
+import { isUniqueViolation } from '@platform/shared/database';
 import type { Database } from '../../infrastructure/database';
 import { clearDefault, promoteNewestToDefault } from '../defaults/oneDefaultPerUser';
 import { lockActiveProfile, principalOf, requireActiveProfile } from '../profiles/profileAccess';

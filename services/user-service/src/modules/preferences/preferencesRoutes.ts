@@ -1,4 +1,4 @@
-import type { BaseApp } from '@platform/shared';
+import type { BaseApp } from '@platform/shared/http';
 import type { Database } from '../../infrastructure/database';
 import { lockActiveProfile, principalOf, requireActiveProfile } from '../profiles/profileAccess';
 import type { ProfileCache } from '../profiles/ProfileCache';

@@ -1,4 +1,5 @@
-import type { Logger, Redis } from '@platform/shared';
+import type { Logger } from '@platform/shared/logging';
+import type { Redis } from '@platform/shared/redis';
 import { Counter, type Registry } from 'prom-client';
 import type { Database } from '../../infrastructure/database';
 import { profileSchema, toProfileView, type ProfileView } from './profileSchemas';

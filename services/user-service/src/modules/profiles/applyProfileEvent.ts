@@ -1,4 +1,4 @@
-import type { UserEvent } from '@platform/shared';
+import type { UserEvent } from '@platform/shared/events';
 import type { Database, Prisma } from '../../infrastructure/database';
 import { isSettled, recordEvent, retryOnceOnUniqueViolation } from '../inbox/inbox';
 import { eraseProfile, profileEventEffect, type LockedProfile } from './profileEventEffects';

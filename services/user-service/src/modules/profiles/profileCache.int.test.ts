@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { createRedis, type Logger } from '@platform/shared';
+import { createRedis } from '@platform/shared/redis';
+import { type Logger } from '@platform/shared/logging';
 import { provisionIsolatedTopology } from '@platform/shared/testing';
 import pino from 'pino';
 import { buildTestApp, givenUser } from '../../../test/testApp';

@@ -1,4 +1,4 @@
-import type { UserEvent } from '@platform/shared';
+import type { UserEvent } from '@platform/shared/events';
 import type { Prisma } from '../../infrastructure/database';
 
 type Tx = Prisma.TransactionClient;

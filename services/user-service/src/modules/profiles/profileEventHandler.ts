@@ -1,4 +1,5 @@
-import { acceptQueuedEvent, acknowledge, retryLater, type Logger, type QueueMessageHandler } from '@platform/shared';
+import { acceptQueuedEvent, acknowledge, retryLater, type QueueMessageHandler } from '@platform/shared/messaging';
+import { type Logger } from '@platform/shared/logging';
 import type { Database } from '../../infrastructure/database';
 import { applyProfileEvent } from './applyProfileEvent';
 import type { ProfileCache } from './ProfileCache';

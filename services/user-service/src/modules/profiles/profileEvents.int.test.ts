@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { QueueMessageHandler } from '@platform/shared';
+import type { QueueMessageHandler } from '@platform/shared/messaging';
 import { profileCacheKey } from './ProfileCache';
 import { asQueueMessage, buildTestApp, makeEvent } from '../../../test/testApp';
 

@@ -1,0 +1,3 @@
+/** @platform/shared/auth: access token verification and Bearer authentication. */
+export * from './accessToken';
+export * from './bearerAuth';

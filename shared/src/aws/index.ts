@@ -1,0 +1,2 @@
+/** @platform/shared/aws: the SNS, SQS and STS clients and the endpoint they talk to. */
+export * from './clients';

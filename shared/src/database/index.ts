@@ -1,0 +1,2 @@
+/** @platform/shared/database: Postgres error helpers. */
+export * from './uniqueViolation';

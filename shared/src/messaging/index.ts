@@ -1,0 +1,5 @@
+/** @platform/shared/messaging: the queue runtime (message shape, sqs-consumer worker, Lambda SQS runner, acceptQueuedEvent). */
+export * from './queueMessage';
+export * from './queueWorker';
+export * from './lambdaSqsHandler';
+export * from './acceptQueuedEvent';

@@ -1,0 +1,2 @@
+/** @platform/shared/redis: the ioredis client and its readiness. */
+export * from './createRedis';

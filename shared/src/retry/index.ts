@@ -1,0 +1,2 @@
+/** @platform/shared/retry: capped exponential backoff. */
+export * from './cappedBackoff';
