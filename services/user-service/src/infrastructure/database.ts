@@ -18,3 +18,4 @@ export function createPrisma(config: Pick<UserConfig, 'USER_DATABASE_URL' | 'NOD
 
 export type Database = ReturnType<typeof createPrisma>;
 export type { Prisma } from '../generated/prisma/client';
+export type { EventStatus } from '../generated/prisma/enums';

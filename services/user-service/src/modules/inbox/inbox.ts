@@ -1,7 +1,6 @@
 import { isUniqueViolation } from '@platform/shared/database';
 import { type UserEvent } from '@platform/shared/events';
-import type { Prisma } from '../../generated/prisma/client';
-import type { EventStatus } from '../../generated/prisma/enums';
+import type { EventStatus, Prisma } from '../../infrastructure/database';
 
 type Tx = Prisma.TransactionClient;
 
