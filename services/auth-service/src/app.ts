@@ -1,12 +1,13 @@
 import { once } from 'node:events';
 import { GetTopicAttributesCommand } from '@aws-sdk/client-sns';
 import { createAuthenticate } from '@platform/shared/auth';
-import { createAwsClients, resolveAwsEndpoint, type AwsClients } from '@platform/shared/aws';
+import { resolveAwsEndpoint } from '@platform/shared/aws';
 import { createBaseApp, registerHealthRoutes } from '@platform/shared/http';
 import { createRedis, redisIsReady } from '@platform/shared/redis';
 import { resolveTopicArn } from '@platform/shared/topology';
 import { type Logger } from '@platform/shared/logging';
 import { registerAuthMetrics } from './infrastructure/authMetrics';
+import { createAuthAwsClients, type AuthAwsClients } from './infrastructure/awsClients';
 import type { AuthDeps } from './infrastructure/authDeps';
 import { loadAuthConfig, type AuthConfig } from './infrastructure/config';
 import { createPrisma } from './infrastructure/database';
@@ -30,7 +31,7 @@ import { loadSigningKeys } from './modules/tokens/signingKeys';
 
 export interface AuthAppDeps {
   config?: AuthConfig;
-  aws?: AwsClients;
+  aws?: AuthAwsClients;
   /** false: no in-process relay (the Lambda HTTP handler; tests that drive the relay themselves). */
   runOutboxRelay?: boolean;
 }
@@ -49,7 +50,7 @@ export async function buildApp(deps: AuthAppDeps = {}) {
     prettyLogs: config.NODE_ENV === 'development' && process.stdout.isTTY,
     trustProxy: config.AUTH_TRUST_PROXY,
   });
-  const aws = deps.aws ?? createAwsClients({ region: config.AWS_REGION, endpoint: resolveAwsEndpoint(config) });
+  const aws = deps.aws ?? createAuthAwsClients({ region: config.AWS_REGION, endpoint: resolveAwsEndpoint(config) });
   const prisma = createPrisma(config);
   // Fastify's logger is a pino instance; its declared type is narrower.
   const redis = createRedis(config.REDIS_URL, app.log as unknown as Logger);

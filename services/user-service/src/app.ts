@@ -1,11 +1,12 @@
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { createAwsClients, resolveAwsEndpoint, type AwsClients } from '@platform/shared/aws';
+import { resolveAwsEndpoint } from '@platform/shared/aws';
 import { createBaseApp, registerHealthRoutes, type BaseApp } from '@platform/shared/http';
 import { createRedis, redisIsReady, type Redis } from '@platform/shared/redis';
 import { resolveQueue } from '@platform/shared/topology';
 import { type Logger } from '@platform/shared/logging';
 import type { JWTVerifyGetKey } from 'jose';
 import { createUserAuthentication } from './infrastructure/authentication';
+import { createUserAwsClients, type UserAwsClients } from './infrastructure/awsClients';
 import { loadUserConfig, profileCacheTtlSeconds, type UserConfig } from './infrastructure/config';
 import { registerConsumerMetrics, registerDlqDepthGauge } from './infrastructure/consumerMetrics';
 import { createPrisma, type Database } from './infrastructure/database';
@@ -16,7 +17,7 @@ import { ProfileCache } from './modules/profiles/ProfileCache';
 
 export interface UserAppDeps {
   config?: UserConfig;
-  aws?: AwsClients;
+  aws?: UserAwsClients;
   prisma?: Database;
   redis?: Redis;
   /** Key set for access tokens; defaults to the auth-service JWKS (tests pass a local one). */
@@ -40,7 +41,7 @@ export async function buildApp(deps: UserAppDeps = {}) {
     prettyLogs: config.NODE_ENV === 'development' && process.stdout.isTTY,
   });
   const logger = app.log as Logger;
-  const aws = deps.aws ?? createAwsClients({ region: config.AWS_REGION, endpoint: resolveAwsEndpoint(config) });
+  const aws = deps.aws ?? createUserAwsClients({ region: config.AWS_REGION, endpoint: resolveAwsEndpoint(config) });
   const prisma = deps.prisma ?? createPrisma(config);
   const redis = deps.redis ?? createRedis(config.REDIS_URL, logger.child({ component: 'redis' }));
   const cache = new ProfileCache({
@@ -110,7 +111,7 @@ export type UserApp = BaseApp & { userService: UserServiceContext };
 
 export interface UserServiceContext {
   config: UserConfig;
-  aws: AwsClients;
+  aws: UserAwsClients;
   prisma: Database;
   cache: ProfileCache;
   queueHandlers: ReturnType<typeof createQueueHandlers>;

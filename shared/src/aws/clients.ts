@@ -1,6 +1,6 @@
-import { SNSClient } from '@aws-sdk/client-sns';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { STSClient } from '@aws-sdk/client-sts';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { STSClient } from '@aws-sdk/client-sts';
 
 /**
  * The SNS/SQS endpoint, taken only from the SDK's standard AWS_ENDPOINT_URL, with
@@ -14,6 +14,28 @@ export function resolveAwsEndpoint(
   return env.AWS_ENDPOINT_URL || env.LOCALSTACK_ENDPOINT || undefined;
 }
 
+export interface AwsClientOptions {
+  region?: string;
+  endpoint?: string | undefined;
+  maxAttempts?: number;
+}
+
+/**
+ * The region and the settings every SDK client gets (endpoint from AWS_ENDPOINT_URL unless given). A service
+ * creates only the clients it uses with it, so its bundle carries no other SDK client.
+ * @example new SQSClient(awsClientConfig({ region: config.AWS_REGION, endpoint: resolveAwsEndpoint(config) }).clientConfig)
+ */
+export function awsClientConfig(options: AwsClientOptions = {}) {
+  const region = options.region ?? process.env.AWS_REGION ?? 'us-east-1';
+  const endpoint = 'endpoint' in options ? options.endpoint : resolveAwsEndpoint();
+  const clientConfig = {
+    region,
+    ...(endpoint ? { endpoint } : {}),
+    ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
+  };
+  return { region, endpoint, clientConfig };
+}
+
 export interface AwsClients {
   sns: SNSClient;
   sqs: SQSClient;
@@ -21,32 +43,4 @@ export interface AwsClients {
   region: string;
   endpoint: string | undefined;
   destroy(): void;
-}
-
-/** Creates the SNS, SQS and STS clients once; the same code talks to AWS, LocalStack and fauxqs. */
-export function createAwsClients(
-  options: { region?: string; endpoint?: string | undefined; maxAttempts?: number } = {},
-): AwsClients {
-  const region = options.region ?? process.env.AWS_REGION ?? 'us-east-1';
-  const endpoint = 'endpoint' in options ? options.endpoint : resolveAwsEndpoint();
-  const common = {
-    region,
-    ...(endpoint ? { endpoint } : {}),
-    ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
-  };
-  const sns = new SNSClient(common);
-  const sqs = new SQSClient(common);
-  const sts = new STSClient(common);
-  return {
-    sns,
-    sqs,
-    sts,
-    region,
-    endpoint,
-    destroy() {
-      sns.destroy();
-      sqs.destroy();
-      sts.destroy();
-    },
-  };
 }

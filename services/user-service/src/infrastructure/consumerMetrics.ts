@@ -31,7 +31,10 @@ export function registerConsumerMetrics(registry: Registry): HandlerObserver {
 }
 
 /** sqs_dlq_depth{queue}: messages waiting in each DLQ, fetched on scrape (a failed fetch leaves the series out). */
-export function registerDlqDepthGauge(registry: Registry, deps: { aws: AwsClients; prefix: string; logger: Logger }) {
+export function registerDlqDepthGauge(
+  registry: Registry,
+  deps: { aws: Pick<AwsClients, 'sqs'>; prefix: string; logger: Logger },
+) {
   const queueNames = topology.queues.map((queue) => queue.name as QueueName);
   new Gauge({
     name: 'sqs_dlq_depth',

@@ -1,5 +1,6 @@
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { createAwsClients } from '@platform/shared/aws';
 import { topology } from '@platform/shared/topology';
 import { toSnsPublishInput, type UserEvent } from '@platform/shared/events';
 import { type Logger } from '@platform/shared/logging';
@@ -13,18 +14,21 @@ import { startQueueWorkers } from './queueWorkers';
 let t: Awaited<ReturnType<typeof buildTestApp>>;
 let provisioned: Awaited<ReturnType<typeof provisionIsolatedTopology>>;
 
+// The app has only an SQS client; provisioning and publishing need SNS too.
+const aws = createAwsClients();
+
 beforeAll(async () => {
   t = await buildTestApp({ env: {} });
-  provisioned = await provisionIsolatedTopology(t.app.userService.aws);
+  provisioned = await provisionIsolatedTopology(aws);
 });
 afterAll(async () => {
   await provisioned?.destroy();
   await t?.app.close();
+  aws.destroy();
 });
 
 const profileQueue = () => provisioned.queues['user-profile-events']!;
-const publish = (event: UserEvent) =>
-  t.app.userService.aws.sns.send(new PublishCommand(toSnsPublishInput(provisioned.topicArn, event)));
+const publish = (event: UserEvent) => aws.sns.send(new PublishCommand(toSnsPublishInput(provisioned.topicArn, event)));
 const profileOf = (id: string) => t.app.userService.prisma.userProfile.findUnique({ where: { id } });
 
 function startWorkers(spy: ReturnType<typeof createObserverSpy>, handlers = t.app.userService.queueHandlers) {

@@ -39,7 +39,7 @@ export function createQueueHandlers(deps: {
  * polling and waits for in-flight messages, so a SIGTERM deletes no message whose effect did not commit.
  */
 export async function startQueueWorkers(deps: {
-  aws: AwsClients;
+  aws: Pick<AwsClients, 'sqs'>;
   prefix: string;
   handlers: Record<QueueName, QueueMessageHandler>;
   observe: HandlerObserver;

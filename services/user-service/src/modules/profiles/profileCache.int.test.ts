@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { randomUUID } from 'node:crypto';
+import { createAwsClients, type AwsClients } from '@platform/shared/aws';
 import { createRedis } from '@platform/shared/redis';
 import { type Logger } from '@platform/shared/logging';
 import { provisionIsolatedTopology } from '@platform/shared/testing';
@@ -50,6 +51,7 @@ describe('profile cache', () => {
   let redis: ReturnType<typeof createRedis>;
   let t: Awaited<ReturnType<typeof buildTestApp>>;
   let provisioned: Awaited<ReturnType<typeof provisionIsolatedTopology>>;
+  let aws: AwsClients;
   const renameUser = (user: { auth: Record<string, string> }, displayName: string) =>
     t.inject({ method: 'PATCH', url: '/users/me', headers: user.auth, payload: { displayName } });
 
@@ -59,7 +61,9 @@ describe('profile cache', () => {
     redis = createRedis(`redis://127.0.0.1:${port}`, pino({ level: 'silent' }) as Logger);
     await new Promise((resolve) => redis.once('ready', resolve));
     t = await buildTestApp({ redis });
-    provisioned = await provisionIsolatedTopology(t.app.userService.aws);
+    // The app has only an SQS client; provisioning needs SNS too.
+    aws = createAwsClients();
+    provisioned = await provisionIsolatedTopology(aws);
     await t.app.close();
     // Rebuilt with the isolated topology's prefix, so readiness can reach "its" queues.
     t = await buildTestApp({ redis, env: { TOPOLOGY_PREFIX: provisioned.prefix } });
@@ -67,6 +71,7 @@ describe('profile cache', () => {
   afterAll(async () => {
     await t?.app.close();
     await provisioned?.destroy();
+    aws?.destroy();
     redis?.disconnect();
     try {
       stopRedis(port);

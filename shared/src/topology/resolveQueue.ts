@@ -1,5 +1,4 @@
 import { GetQueueAttributesCommand, GetQueueUrlCommand } from '@aws-sdk/client-sqs';
-import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { AwsClients } from '../aws/clients';
 import { topology, type QueueName } from './definition';
 
@@ -7,16 +6,6 @@ export interface ResolvedQueue {
   url: string;
   arn: string;
   deadLetterQueueUrl: string;
-}
-
-/**
- * The ARN of the topic as deployed under `prefix`, built from the caller's account and region.
- * Works the same on AWS, LocalStack and fauxqs, and needs no permission beyond sts:GetCallerIdentity.
- */
-export async function resolveTopicArn({ sts, region }: Pick<AwsClients, 'sts' | 'region'>, prefix: string) {
-  const { Account } = await sts.send(new GetCallerIdentityCommand({}));
-  if (!Account) throw new Error('STS GetCallerIdentity returned no account');
-  return `arn:aws:sns:${region}:${Account}:${prefix}${topology.topic.name}`;
 }
 
 /** The URL and ARN of a queue (and its DLQ's URL) as deployed under `prefix`. */
