@@ -1,32 +1,21 @@
 import awsLambdaFastify, { type PromiseHandler } from '@fastify/aws-lambda';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { buildApp, type AuthApp } from './app';
+import { lazyApp } from '@platform/shared/http';
+import { buildApp } from './app';
 
 /**
  * Lambda entry points, from the same buildApp as the server:
  * - `http`: the HTTP API behind API Gateway (httpApi). No in-process relay: a frozen Lambda cannot
  *   run timers; the scheduled `relay` publishes instead.
  * - `relay`: every minute, publishes pending outbox events until the backlog is drained or time runs short.
- * The app is built once per container and reused across invocations (see appOnce).
+ * The app is built once per container and reused while it is warm; a failed build is retried (lazyApp).
  */
-let app: Promise<AuthApp> | undefined;
-// A failed build (database unreachable at a cold start...) is retried on the next invocation rather
-// than cached for the life of the container.
-const appOnce = () => {
-  if (!app) {
-    app = buildApp({ runOutboxRelay: false }).then(async (built) => {
-      await built.ready();
-      return built;
-    });
-    app.catch(() => (app = undefined));
-  }
-  return app;
-};
+const app = lazyApp(() => buildApp({ runOutboxRelay: false }));
 
 let proxy: PromiseHandler | undefined;
 
 export async function http(event: APIGatewayProxyEventV2, context: Context) {
-  const instance = await appOnce();
+  const instance = await app.get();
   proxy ??= awsLambdaFastify(instance, { decorateRequest: false });
   return proxy(event, context);
 }
@@ -34,7 +23,7 @@ export async function http(event: APIGatewayProxyEventV2, context: Context) {
 const safetyMarginMs = 10_000;
 
 export async function relay(_event: unknown, context: Pick<Context, 'getRemainingTimeInMillis'>) {
-  const instance = await appOnce();
+  const instance = await app.get();
   let published = 0;
   let failed = 0;
   while (context.getRemainingTimeInMillis() > safetyMarginMs) {
@@ -50,8 +39,6 @@ export async function relay(_event: unknown, context: Pick<Context, 'getRemainin
 
 /** Closes the cached app (tests; a Lambda container simply ends). */
 export async function closeApp() {
-  const instance = await app?.catch(() => undefined);
-  app = undefined;
   proxy = undefined;
-  await instance?.close();
+  await app.close();
 }
