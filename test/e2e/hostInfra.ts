@@ -1,5 +1,6 @@
 import { exportJWK, generateKeyPair } from 'jose';
 import { Redis } from 'ioredis';
+import { startSmtpSink, type Mailbox } from './mailbox';
 import { createAwsClients } from '@platform/shared/aws';
 import { provisionTopology } from '@platform/shared/topology/render';
 import { dropDatabase, withDatabase } from '../../scripts/db/pgUrl';
@@ -100,4 +101,64 @@ export function commonServiceEnv(): Record<string, string> {
     AUTH_BOOTSTRAP_ADMIN_PASSWORD: E2E_ADMIN.password,
     LOG_LEVEL: 'info',
   };
+}
+
+/** Settings and endpoints of the production-mode targets' surroundings (bundle, lambda, images). */
+export interface ProductionHostStack {
+  /** Every variable both services need in NODE_ENV=production here, secrets included. */
+  env: Record<string, string>;
+  /** The emulator's endpoint, region, credentials and topology prefix (RunningTarget.queueEnv). */
+  queueEnv: Record<string, string>;
+  /** The SMTP sink the user-service sends to (production has no mail folder). */
+  mailbox: Mailbox;
+  stop(): Promise<void>;
+}
+
+/**
+ * What a production deployment surrounds the services with, on this machine: fresh migrated
+ * databases, a Redis database of the target's own, an emulator provisioned with the topology, an
+ * SMTP sink, a signing key and the bootstrap admin. `authUrl` is where the target serves the
+ * auth-service (the token issuer and the JWKS the user-service fetches).
+ */
+export async function startProductionHostStack(options: {
+  runId: string;
+  redisIndex: number;
+  topologyPrefix: string;
+  authUrl: string;
+}): Promise<ProductionHostStack> {
+  const stoppers: Array<() => Promise<unknown>> = [];
+  const stop = async () => {
+    for (const stopper of stoppers.splice(0).reverse()) await stopper();
+  };
+  try {
+    const databases = await freshDatabases(options.runId);
+    stoppers.push(() => databases.drop());
+    const redisUrl = await freshRedisDatabase(options.redisIndex);
+    const emulator = await startEmulator(options.topologyPrefix);
+    stoppers.push(() => emulator.stop());
+    const smtp = await startSmtpSink();
+    stoppers.push(() => smtp.close());
+    return {
+      env: {
+        NODE_ENV: 'production',
+        ...databases.env,
+        REDIS_URL: redisUrl,
+        ...emulator.env,
+        AUTH_ISSUER: options.authUrl,
+        AUTH_JWKS_URL: `${options.authUrl}/.well-known/jwks.json`,
+        SMTP_URL: smtp.url,
+        ...commonServiceEnv(),
+        ...(await productionSecrets()),
+        // A poison message reaches its DLQ after maxReceiveCount receives in seconds, not minutes.
+        USER_QUEUE_RETRY_BASE_SECONDS: '1',
+        USER_QUEUE_RETRY_MAX_SECONDS: '2',
+      },
+      queueEnv: emulator.env,
+      mailbox: smtp,
+      stop,
+    };
+  } catch (error) {
+    await stop().catch(() => undefined);
+    throw error;
+  }
 }

@@ -16,18 +16,21 @@ export interface ManagedProcess {
   stop(options?: { signal?: NodeJS.Signals; timeoutMs?: number }): Promise<number | string>;
 }
 
-/**
- * Starts a long-running command in its own process group (so a stop reaches npm, tsx and node alike),
- * writing its output to `<logDir>/<name>.log`.
- */
-export function startProcess(options: {
+/** A command, where it runs, and the log file `<logDir>/<name>.log` its output goes to. */
+export interface ProcessOptions {
   name: string;
   command: string;
   args: string[];
   cwd: string;
   env: NodeJS.ProcessEnv;
   logDir: string;
-}): ManagedProcess {
+}
+
+/**
+ * Starts a long-running command in its own process group (so a stop reaches npm, tsx and node alike),
+ * writing its output to `<logDir>/<name>.log`.
+ */
+export function startProcess(options: ProcessOptions): ManagedProcess {
   const logFile = path.join(options.logDir, `${options.name}.log`);
   const log = createWriteStream(logFile, { flags: 'a' });
   const child = spawn(options.command, options.args, {
@@ -83,14 +86,7 @@ export function startProcess(options: {
 }
 
 /** Runs a command to completion, output to the log file; throws with the output's tail on failure. */
-export async function runToCompletion(options: {
-  name: string;
-  command: string;
-  args: string[];
-  cwd: string;
-  env: NodeJS.ProcessEnv;
-  logDir: string;
-}): Promise<string> {
+export async function runToCompletion(options: ProcessOptions): Promise<string> {
   const managed = startProcess(options);
   const code = await managed.exited;
   if (code !== 0)

@@ -3,15 +3,7 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { REPO_ROOT } from '../../../scripts/db/databases';
-import {
-  commonServiceEnv,
-  E2E_ADMIN,
-  freshDatabases,
-  freshRedisDatabase,
-  productionSecrets,
-  startEmulator,
-} from '../hostInfra';
-import { startSmtpSink } from '../mailbox';
+import { E2E_ADMIN, startProductionHostStack } from '../hostInfra';
 import { runToCompletion, startProcess, waitForHttp, type ManagedProcess } from '../processes';
 import type { Target } from '../target';
 
@@ -37,29 +29,18 @@ export const target: Target = {
       env: process.env,
       logDir,
     });
-    const databases = await freshDatabases(runId);
-    const redisUrl = await freshRedisDatabase(12);
-    const emulator = await startEmulator('e2e-bundle-');
-    const smtp = await startSmtpSink();
-    const secrets = await productionSecrets();
     const authUrl = `http://127.0.0.1:${AUTH_PORT}`;
     const userUrl = `http://127.0.0.1:${USER_PORT}`;
-    const settings: Record<string, string> = {
-      NODE_ENV: 'production',
+    const stack = await startProductionHostStack({ runId, redisIndex: 12, topologyPrefix: 'e2e-bundle-', authUrl });
+    // The signing key comes from the environment, as a secret would; everything else from the file.
+    const all: Record<string, string> = {
+      ...stack.env,
       AUTH_PORT: String(AUTH_PORT),
       USER_PORT: String(USER_PORT),
       AUTH_HOST: '127.0.0.1',
       USER_HOST: '127.0.0.1',
-      ...databases.env,
-      REDIS_URL: redisUrl,
-      ...emulator.env,
-      AUTH_ISSUER: authUrl,
-      AUTH_JWKS_URL: `${authUrl}/.well-known/jwks.json`,
-      SMTP_URL: smtp.url,
-      ...commonServiceEnv(),
-      USER_QUEUE_RETRY_BASE_SECONDS: '1',
-      USER_QUEUE_RETRY_MAX_SECONDS: '2',
     };
+    const { AUTH_SIGNING_KEYS, AUTH_ACTIVE_SIGNING_KEY_ID, ...settings } = all;
     const envFile = path.join(logDir, 'bundle.env');
     await writeFile(
       envFile,
@@ -69,12 +50,17 @@ export const target: Target = {
       { mode: 0o600 },
     );
     // Only what a process manager would give: PATH, HOME, the env file, and the secret.
-    const env = { PATH: process.env.PATH, HOME: process.env.HOME, ENV_FILE: envFile, ...secrets };
+    const env = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      ENV_FILE: envFile,
+      AUTH_SIGNING_KEYS,
+      AUTH_ACTIVE_SIGNING_KEY_ID,
+    };
     const servers: ManagedProcess[] = [];
     const stopAll = async () => {
       const codes = await Promise.all(servers.map((server) => server.stop({ signal: 'SIGTERM', timeoutMs: 30_000 })));
-      await Promise.all([emulator.stop(), smtp.close()]);
-      await databases.drop();
+      await stack.stop();
       return codes;
     };
     try {
@@ -106,8 +92,8 @@ export const target: Target = {
       authUrl,
       userUrl,
       admin: E2E_ADMIN,
-      mailbox: smtp,
-      queueEnv: emulator.env,
+      mailbox: stack.mailbox,
+      queueEnv: stack.queueEnv,
       extraChecks: olderNode
         ? [
             {

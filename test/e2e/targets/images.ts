@@ -2,15 +2,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from '../../../scripts/db/databases';
 import { docker, extraCaCerts, megabytes, requireDockerEngine, waitForHealthy } from '../docker/docker';
-import {
-  commonServiceEnv,
-  E2E_ADMIN,
-  freshDatabases,
-  freshRedisDatabase,
-  productionSecrets,
-  startEmulator,
-} from '../hostInfra';
-import { startSmtpSink } from '../mailbox';
+import { E2E_ADMIN, startProductionHostStack } from '../hostInfra';
 import { runToCompletion, startProcess, waitForHttp, type ManagedProcess } from '../processes';
 import type { Target } from '../target';
 
@@ -72,39 +64,30 @@ export const target: Target = {
     };
     const containerLogs: Partial<Record<Service, ManagedProcess>> = {};
     try {
-      const databases = await freshDatabases(runId);
-      cleanups.push(() => databases.drop());
-      const redisUrl = await freshRedisDatabase(14);
-      const emulator = await startEmulator('');
-      cleanups.push(() => emulator.stop());
-      const smtp = await startSmtpSink();
-      cleanups.push(() => smtp.close());
-
       const authUrl = `http://127.0.0.1:${AUTH_PORT}`;
       const userUrl = `http://127.0.0.1:${USER_PORT}`;
-      const shared = {
-        NODE_ENV: 'production',
-        REDIS_URL: redisUrl,
-        ...emulator.env,
-        AUTH_ISSUER: authUrl,
-      };
-      const envOf: Record<Service, Record<string, string>> = {
+      const stack = await startProductionHostStack({ runId, redisIndex: 14, topologyPrefix: '', authUrl });
+      cleanups.push(() => stack.stop());
+      // Each container gets only its own service's settings (and only the auth-service the key).
+      const { AUTH_DATABASE_URL, USER_DATABASE_URL, AUTH_JWKS_URL, SMTP_URL, ...common } = stack.env;
+      const {
+        AUTH_SIGNING_KEYS,
+        AUTH_ACTIVE_SIGNING_KEY_ID,
+        AUTH_BOOTSTRAP_ADMIN_EMAIL,
+        AUTH_BOOTSTRAP_ADMIN_PASSWORD,
+        ...shared
+      } = common;
+      const envOf: Record<Service, Record<string, string | undefined>> = {
         'auth-service': {
           ...shared,
-          ...commonServiceEnv(),
-          ...(await productionSecrets()),
+          AUTH_SIGNING_KEYS,
+          AUTH_ACTIVE_SIGNING_KEY_ID,
+          AUTH_BOOTSTRAP_ADMIN_EMAIL,
+          AUTH_BOOTSTRAP_ADMIN_PASSWORD,
           AUTH_PORT: String(AUTH_PORT),
-          AUTH_DATABASE_URL: databases.env.AUTH_DATABASE_URL!,
+          AUTH_DATABASE_URL,
         },
-        'user-service': {
-          ...shared,
-          USER_PORT: String(USER_PORT),
-          USER_DATABASE_URL: databases.env.USER_DATABASE_URL!,
-          AUTH_JWKS_URL: `${authUrl}/.well-known/jwks.json`,
-          SMTP_URL: smtp.url,
-          USER_QUEUE_RETRY_BASE_SECONDS: '1',
-          USER_QUEUE_RETRY_MAX_SECONDS: '2',
-        },
+        'user-service': { ...shared, USER_PORT: String(USER_PORT), USER_DATABASE_URL, AUTH_JWKS_URL, SMTP_URL },
       };
 
       for (const service of SERVICES) {
@@ -113,6 +96,7 @@ export const target: Target = {
         writeFileSync(
           envFile,
           Object.entries(envOf[service])
+            .filter(([, value]) => value !== undefined)
             .map(([name, value]) => `${name}=${value}`)
             .join('\n') + '\n',
           { mode: 0o600 },
@@ -140,9 +124,9 @@ export const target: Target = {
         authUrl,
         userUrl,
         admin: E2E_ADMIN,
-        mailbox: smtp,
+        mailbox: stack.mailbox,
         // AWS_ENDPOINT_URL, region, credentials and the (empty) topology prefix of the emulator
-        queueEnv: emulator.env,
+        queueEnv: stack.queueEnv,
         extraChecks: [
           {
             name: 'the services run as a non-root user',

@@ -4,18 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { REPO_ROOT } from '../../../scripts/db/databases';
-import {
-  commonServiceEnv,
-  E2E_ADMIN,
-  freshDatabases,
-  freshRedisDatabase,
-  productionSecrets,
-  startEmulator,
-} from '../hostInfra';
+import { E2E_ADMIN, startProductionHostStack } from '../hostInfra';
 import { startFunctionRuntime, type FunctionRuntime } from '../lambda/lambdaInvoker';
 import { readPackagedService, unzipFunction } from '../lambda/packagedFunctions';
 import { RETRY_VISIBILITY_TIMEOUT_SECONDS, startSqsEventSource } from '../lambda/sqsEventSource';
-import { startSmtpSink } from '../mailbox';
 import { runToCompletion, startProcess, waitForHttp, type ManagedProcess } from '../processes';
 import type { Target } from '../target';
 
@@ -49,22 +41,16 @@ export const target: Target = {
   async start({ runId, log, logDir }) {
     const workDir = await mkdtemp(path.join(os.tmpdir(), `e2e-${runId}-`));
     const packageDir = path.join(workDir, 'package');
-    const databases = await freshDatabases(runId);
-    const redisUrl = await freshRedisDatabase(13);
-    const emulator = await startEmulator(`${STAGE}-`);
-    const smtp = await startSmtpSink();
     const url = `http://127.0.0.1:${HTTP_PORT}`;
-    // What CI would export before `serverless package` (the ${env:...} of the function settings).
+    const stack = await startProductionHostStack({ runId, redisIndex: 13, topologyPrefix: `${STAGE}-`, authUrl: url });
+    // What CI would export before `serverless package` (the ${env:...} of the function settings);
+    // the stage sets NODE_ENV and TOPOLOGY_PREFIX, the runtime the region and the endpoint.
     const deployEnv: Record<string, string> = {
-      ...databases.env,
-      REDIS_URL: redisUrl,
-      AUTH_ISSUER: url,
-      AUTH_JWKS_URL: `${url}/.well-known/jwks.json`,
-      SMTP_URL: smtp.url,
+      ...Object.fromEntries(
+        Object.entries(stack.env).filter(([name]) => name !== 'NODE_ENV' && !(name in stack.queueEnv)),
+      ),
       MAIL_FROM: 'User Platform <no-reply@example.com>',
       PUBLIC_APP_URL: 'http://localhost:3000',
-      ...commonServiceEnv(),
-      ...(await productionSecrets()),
     };
     const slsArgs = ['--stage', STAGE, '--param', 'nodeEnv=production'];
     const slsEnv = { ...process.env, ...deployEnv, SLS_TELEMETRY_DISABLED: '1' };
@@ -77,14 +63,13 @@ export const target: Target = {
     let offline: ManagedProcess | undefined;
     const runtimes: FunctionRuntime[] = [];
     const stoppers: Array<() => Promise<void>> = [];
-    const sqs = new SQSClient({ region: emulator.env.AWS_REGION, endpoint: emulator.env.AWS_ENDPOINT_URL });
+    const sqs = new SQSClient({ region: stack.queueEnv.AWS_REGION, endpoint: stack.queueEnv.AWS_ENDPOINT_URL });
     const stopAll = async () => {
       for (const stop of stoppers.splice(0).reverse()) await stop();
       await Promise.all(runtimes.map((runtime) => runtime.stop()));
       const offlineExit = await offline?.stop({ signal: 'SIGTERM', timeoutMs: 20_000 });
       sqs.destroy();
-      await Promise.all([emulator.stop(), smtp.close()]);
-      await databases.drop();
+      await stack.stop();
       await rm(workDir, { recursive: true, force: true });
       return offlineExit;
     };
@@ -130,13 +115,13 @@ export const target: Target = {
         ],
         cwd: REPO_ROOT,
         // serverless-offline passes the AWS_* variables on to the handlers: the emulator's endpoint.
-        env: { ...slsEnv, ...emulator.env },
+        env: { ...slsEnv, ...stack.queueEnv },
         logDir,
       });
       await waitForHttp(`${url}/.well-known/jwks.json`, { process: offline, timeoutMs: 120_000 });
 
       // What the Lambda service gives every function (region, credentials), and the emulator.
-      const runtimeEnv = { ...emulator.env, AWS_DEFAULT_REGION: emulator.env.AWS_REGION! };
+      const runtimeEnv = { ...stack.queueEnv, AWS_DEFAULT_REGION: stack.queueEnv.AWS_REGION! };
       const runtimeFor = async (key: string) => {
         const fn = service.functions[key];
         if (!fn) throw new Error(`no packaged function ${key}`);
@@ -151,7 +136,7 @@ export const target: Target = {
           sqs,
           source,
           runtime,
-          region: emulator.env.AWS_REGION!,
+          region: stack.queueEnv.AWS_REGION!,
           onProblem,
         });
         stoppers.push(eventSource.stop);
@@ -173,8 +158,8 @@ export const target: Target = {
               source: 'aws.events',
               account: '000000000000',
               time: new Date().toISOString(),
-              region: emulator.env.AWS_REGION,
-              resources: [`arn:aws:events:${emulator.env.AWS_REGION}:000000000000:rule/${schedule.functionKey}`],
+              region: stack.queueEnv.AWS_REGION,
+              resources: [`arn:aws:events:${stack.queueEnv.AWS_REGION}:000000000000:rule/${schedule.functionKey}`],
               detail: {},
             });
             if (invocation.error)
@@ -197,8 +182,8 @@ export const target: Target = {
       authUrl: url,
       userUrl: url,
       admin: E2E_ADMIN,
-      mailbox: smtp,
-      queueEnv: emulator.env,
+      mailbox: stack.mailbox,
+      queueEnv: stack.queueEnv,
       async stop() {
         const offlineExit = await stopAll();
         if (offlineExit !== 0) throw new Error(`serverless offline: not a clean exit on SIGTERM (${offlineExit})`);
