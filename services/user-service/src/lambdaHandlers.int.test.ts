@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { SQSEvent, SQSRecord } from 'aws-lambda';
-import { buildTestApp, createMailbox, makeEvent } from '../test/testApp';
+import type { APIGatewayProxyEventV2, Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { buildTestApp, createMailbox, givenUser, makeEvent } from '../test/testApp';
 import { createLambdaHandlers } from './lambdaHandlers';
 
 const mailbox = createMailbox();
@@ -80,5 +80,47 @@ describe('Lambda SQS handlers', () => {
     const response = await handlers.notifications({ Records: [misrouted] });
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: misrouted.messageId }]);
     expect(mailbox.mails).toHaveLength(mailsBefore);
+  });
+});
+
+/** An HTTP API (payload 2.0) event as API Gateway sends it to userHttp. */
+function httpApiEvent(method: string, path: string, headers: Record<string, string> = {}): APIGatewayProxyEventV2 {
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: path,
+    rawQueryString: '',
+    headers: { host: 'api.example.test', ...headers },
+    isBase64Encoded: false,
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'api',
+      domainName: 'api.example.test',
+      domainPrefix: 'api',
+      http: { method, path, protocol: 'HTTP/1.1', sourceIp: '203.0.113.7', userAgent: 'jest' },
+      requestId: randomUUID(),
+      routeKey: '$default',
+      stage: '$default',
+      time: new Date().toUTCString(),
+      timeEpoch: Date.now(),
+    },
+  };
+}
+
+describe('Lambda HTTP handler', () => {
+  it('serves API Gateway events from an app that is already started, as the Lambda entry builds it', async () => {
+    // src/lambda.ts hands over an app after ready(): the proxy must not add decorators then.
+    await t.app.ready();
+    const handlers = createLambdaHandlers(async () => t.app);
+    const user = await givenUser(t);
+    const context = {} as Context;
+
+    const own = await handlers.http(httpApiEvent('GET', '/users/me', user.auth), context);
+    expect(own.statusCode).toBe(200);
+    expect(JSON.parse(own.body)).toMatchObject({ id: user.userId, email: user.email, status: 'active' });
+
+    const anonymous = await handlers.http(httpApiEvent('GET', '/users/me'), context);
+    expect(anonymous.statusCode).toBe(401);
+    expect(JSON.parse(anonymous.body)).toMatchObject({ error: { code: expect.any(String) } });
   });
 });
