@@ -37,7 +37,7 @@ const noTestCodeInProduction = [
 ];
 const noCompositionRootFromModules = [
   {
-    regex: '^(\\.\\./)+(app|server|lambda|lambdaHandlers|routes)$',
+    regex: '^(\\.\\./)+(app|server|lambda|routes)$',
     message:
       'Modules and infrastructure are wired by the composition root (app.ts) and never import it or an entry point.',
   },
@@ -47,6 +47,19 @@ const noRenderersInSharedRuntime = [
     regex: '(^|/)(testing|render|provisionTopology|renderCloudFormation|renderLocalstackHook)(/|$)',
     message:
       "shared's runtime concerns never import the topology renderings or the test helpers (the bundles would carry them).",
+  },
+];
+// A module (services/*/src/modules/<name>/) is reached through its index.ts, the API it chooses to export.
+const modulesOnlyThroughIndex = [
+  {
+    regex: '(^|/)modules/[^/]+/.+',
+    message: "Import a module through its index (e.g. './modules/profiles'), not one of its files.",
+  },
+];
+const noSiblingModuleInternals = [
+  {
+    regex: '^\\.\\./[^./][^/]*/.+',
+    message: "Reach another module through its index (e.g. '../profiles'), not one of its files.",
   },
 ];
 const restrict = (...groups) => ({ 'no-restricted-imports': ['error', { patterns: groups.flat() }] });
@@ -80,7 +93,12 @@ export default tseslint.config(
   },
   {
     files: ['services/**/*.ts'],
-    rules: restrict(sharedOnlyThroughEntries, noOtherWorkspaceByPath, prismaOnlyThroughDatabase),
+    rules: restrict(
+      sharedOnlyThroughEntries,
+      noOtherWorkspaceByPath,
+      prismaOnlyThroughDatabase,
+      modulesOnlyThroughIndex,
+    ),
   },
   {
     files: ['services/*/src/**/*.ts'],
@@ -90,25 +108,51 @@ export default tseslint.config(
       noOtherWorkspaceByPath,
       prismaOnlyThroughDatabase,
       noTestCodeInProduction,
+      modulesOnlyThroughIndex,
     ),
   },
   {
-    files: ['services/*/src/modules/**/*.ts', 'services/*/src/infrastructure/**/*.ts'],
+    files: ['services/*/src/infrastructure/**/*.ts'],
     rules: restrict(
       sharedOnlyThroughEntries,
       noOtherWorkspaceByPath,
       prismaOnlyThroughDatabase,
       noTestCodeInProduction,
       noCompositionRootFromModules,
+      modulesOnlyThroughIndex,
     ),
   },
   {
-    files: ['services/*/src/modules/**/*.test.ts', 'services/*/src/infrastructure/**/*.test.ts'],
+    files: ['services/*/src/modules/**/*.ts'],
+    rules: restrict(
+      sharedOnlyThroughEntries,
+      noOtherWorkspaceByPath,
+      prismaOnlyThroughDatabase,
+      noTestCodeInProduction,
+      noCompositionRootFromModules,
+      modulesOnlyThroughIndex,
+      noSiblingModuleInternals,
+    ),
+  },
+  {
+    files: ['services/*/src/infrastructure/**/*.test.ts'],
     rules: restrict(
       sharedOnlyThroughEntries,
       noOtherWorkspaceByPath,
       prismaOnlyThroughDatabase,
       noCompositionRootFromModules,
+      modulesOnlyThroughIndex,
+    ),
+  },
+  {
+    files: ['services/*/src/modules/**/*.test.ts'],
+    rules: restrict(
+      sharedOnlyThroughEntries,
+      noOtherWorkspaceByPath,
+      prismaOnlyThroughDatabase,
+      noCompositionRootFromModules,
+      modulesOnlyThroughIndex,
+      noSiblingModuleInternals,
     ),
   },
   {
@@ -118,6 +162,7 @@ export default tseslint.config(
       noOtherWorkspaceByPath,
       noTestCodeInProduction,
       noCompositionRootFromModules,
+      modulesOnlyThroughIndex,
     ),
   },
   {

@@ -1,4 +1,4 @@
-import { lazyApp } from '../src/http/lazyApp';
+import { lazyApp } from '../src/service/lazyApp';
 
 function fakeApp(name: string) {
   return { name, ready: jest.fn(async () => undefined), close: jest.fn(async () => undefined) };

@@ -1,6 +1,5 @@
-import awsLambdaFastify, { type PromiseHandler } from '@fastify/aws-lambda';
-import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { lazyApp } from '@platform/shared/http';
+import type { Context } from 'aws-lambda';
+import { lambdaHttpHandler, lazyApp } from '@platform/shared/service';
 import { buildApp } from './app';
 
 /**
@@ -12,33 +11,27 @@ import { buildApp } from './app';
  */
 const app = lazyApp(() => buildApp({ runOutboxRelay: false }));
 
-let proxy: PromiseHandler | undefined;
-
-export async function http(event: APIGatewayProxyEventV2, context: Context) {
-  const instance = await app.get();
-  proxy ??= awsLambdaFastify(instance, { decorateRequest: false });
-  return proxy(event, context);
-}
+export const http = lambdaHttpHandler(app.get);
 
 const safetyMarginMs = 10_000;
 
 export async function relay(_event: unknown, context: Pick<Context, 'getRemainingTimeInMillis'>) {
-  const instance = await app.get();
+  const { context: auth, log } = await app.get();
   let published = 0;
   let failed = 0;
   while (context.getRemainingTimeInMillis() > safetyMarginMs) {
-    const run = await instance.publishPendingOutboxEvents();
+    const run = await auth.publishPendingOutboxEvents();
     published += run.published;
     failed += run.failed;
     // Done when a run found less than a full batch, or the endpoint is failing (backoff applies).
-    if (run.failed > 0 || run.published < instance.authDeps.config.OUTBOX_RELAY_BATCH_SIZE) break;
+    if (run.failed > 0 || run.published < auth.config.OUTBOX_RELAY_BATCH_SIZE) break;
   }
-  instance.log.info({ published, failed }, 'scheduled outbox relay run');
+  log.info({ published, failed }, 'scheduled outbox relay run');
   return { published, failed };
 }
 
 /** Closes the cached app (tests; a Lambda container simply ends). */
 export async function closeApp() {
-  proxy = undefined;
+  http.reset();
   await app.close();
 }

@@ -1,5 +1,5 @@
 import { loadDotenv } from '@platform/shared/config';
-import { serveUntilStopped } from '@platform/shared/http';
+import { serveUntilStopped } from '@platform/shared/service';
 import { buildApp } from './app';
 import { loadAuthConfig } from './infrastructure/config';
 

@@ -114,7 +114,7 @@ export async function latestMailToken(
   userId: string,
   type: 'user.email.verification.requested' | 'user.password.reset.requested',
 ) {
-  const rows = await t.app.authDeps.prisma.outboxEvent.findMany({
+  const rows = await t.app.context.prisma.outboxEvent.findMany({
     where: { type },
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
   });
@@ -124,6 +124,6 @@ export async function latestMailToken(
 }
 
 export async function outboxTypesOf(t: TestApp, userId: string) {
-  const rows = await t.app.authDeps.prisma.outboxEvent.findMany({ orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+  const rows = await t.app.context.prisma.outboxEvent.findMany({ orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
   return rows.filter((row) => (row.payload as { userId: string }).userId === userId).map((row) => row.type);
 }

@@ -1,20 +1,21 @@
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { resolveAwsEndpoint } from '@platform/shared/aws';
-import { createBaseApp, registerHealthRoutes, type BaseApp } from '@platform/shared/http';
 import { createRedis, redisIsReady, type Redis } from '@platform/shared/redis';
+import { buildService, type ServiceApp } from '@platform/shared/service';
 import { resolveQueue } from '@platform/shared/topology';
-import { type Logger } from '@platform/shared/logging';
 import type { JWTVerifyGetKey } from 'jose';
 import { createUserAuthentication } from './infrastructure/authentication';
 import { createUserAwsClients, type UserAwsClients } from './infrastructure/awsClients';
 import { loadUserConfig, profileCacheTtlSeconds, type UserConfig } from './infrastructure/config';
 import { registerConsumerMetrics, registerDlqDepthGauge } from './infrastructure/consumerMetrics';
+import type { UserContext } from './infrastructure/context';
 import { createPrisma, type Database } from './infrastructure/database';
 import { createQueueHandlers, startQueueWorkers } from './infrastructure/queueWorkers';
-import { createMailTransport, type MailTransport } from './modules/notifications/mailTransport';
+import { createMailTransport, type MailTransport } from './modules/notifications';
+import { ProfileCache } from './modules/profiles';
 import { registerUserRoutes } from './routes';
-import { ProfileCache } from './modules/profiles/ProfileCache';
 
+/** What a caller may pass instead of what buildApp would create (tests); a passed client is the caller's to close. */
 export interface UserAppDeps {
   config?: UserConfig;
   aws?: UserAwsClients;
@@ -28,98 +29,105 @@ export interface UserAppDeps {
 }
 
 /**
- * The composition root of the user-service: every client is created once here and closed in
- * onClose. The HTTP server, the queue workers, the Lambda handlers and the tests all call it.
+ * The user-service: the shared service skeleton (buildService) filled with this service's clients,
+ * health checks and modules. The HTTP server, the queue workers, the Lambda handlers and the tests
+ * all call it.
  */
-export async function buildApp(deps: UserAppDeps = {}) {
+export async function buildApp(deps: UserAppDeps = {}): Promise<UserApp> {
   const config = deps.config ?? loadUserConfig();
-  const app = await createBaseApp({
-    service: 'user-service',
-    version: '0.1.0',
-    description: 'Profiles, addresses, payment methods, preferences and wishlist',
-    logLevel: config.LOG_LEVEL,
-    prettyLogs: config.NODE_ENV === 'development' && process.stdout.isTTY,
-  });
-  const logger = app.log as Logger;
-  const aws = deps.aws ?? createUserAwsClients({ region: config.AWS_REGION, endpoint: resolveAwsEndpoint(config) });
-  const prisma = deps.prisma ?? createPrisma(config);
-  const redis = deps.redis ?? createRedis(config.REDIS_URL, logger.child({ component: 'redis' }));
-  const cache = new ProfileCache({
-    redis,
-    prisma,
-    ttlSeconds: profileCacheTtlSeconds(config.NODE_ENV),
-    registry: app.metrics,
-    logger,
-  });
-  const mailTransport = deps.mailTransport ?? createMailTransport(config, logger);
-
-  const queueHandlers = createQueueHandlers({ prisma, cache, mailTransport, config, logger });
-  const observe = registerConsumerMetrics(app.metrics);
-  registerDlqDepthGauge(app.metrics, { aws, prefix: config.TOPOLOGY_PREFIX, logger });
-  app.decorate('userService', { config, aws, prisma, cache, queueHandlers, observe });
-
-  registerHealthRoutes(app, [
-    { name: 'postgres', critical: true, check: () => prisma.$queryRaw`SELECT 1` },
-    {
-      name: 'sqs',
-      critical: true,
-      check: async () => {
-        const queue = await resolveQueue(aws, config.TOPOLOGY_PREFIX, 'user-profile-events');
-        return aws.sqs.send(new GetQueueAttributesCommand({ QueueUrl: queue.url, AttributeNames: ['QueueArn'] }));
-      },
+  return buildService<UserContext>({
+    app: {
+      service: 'user-service',
+      version: '0.1.0',
+      description: 'Profiles, addresses, payment methods, preferences and wishlist',
+      logLevel: config.LOG_LEVEL,
+      prettyLogs: config.NODE_ENV === 'development' && process.stdout.isTTY,
     },
-    // Without Redis every route still answers from Postgres: degraded, not unavailable.
-    {
-      name: 'redis',
-      critical: false,
-      check: async () => (redisIsReady(redis) ? redis.ping() : Promise.reject(new Error(`redis is ${redis.status}`))),
-    },
-  ]);
-  registerUserRoutes(app, { prisma, cache, authenticate: createUserAuthentication(config, deps.accessTokenKeys) });
 
-  if (deps.workers) {
-    let stopWorkers: (() => Promise<void>) | undefined;
-    app.addHook('onReady', async () => {
-      stopWorkers = await startQueueWorkers({
-        aws,
-        prefix: config.TOPOLOGY_PREFIX,
-        handlers: queueHandlers,
-        observe,
+    context(scope) {
+      const { logger } = scope;
+      const aws = scope.own(
+        deps.aws,
+        () => createUserAwsClients({ region: config.AWS_REGION, endpoint: resolveAwsEndpoint(config) }),
+        (clients) => clients.destroy(),
+      );
+      const prisma = scope.own(
+        deps.prisma,
+        () => createPrisma(config),
+        (db) => db.$disconnect(),
+      );
+      const redis = scope.own(
+        deps.redis,
+        () => createRedis(config.REDIS_URL, logger.child({ component: 'redis' })),
+        (r) => r.disconnect(),
+      );
+      const mailTransport = scope.own(
+        deps.mailTransport,
+        () => createMailTransport(config, logger),
+        (transport) => transport.close?.(),
+      );
+      const cache = new ProfileCache({
+        redis,
+        prisma,
+        ttlSeconds: profileCacheTtlSeconds(config.NODE_ENV),
+        registry: scope.metrics,
         logger,
-        tuning: {
-          retryBackoff: {
-            baseSeconds: config.USER_QUEUE_RETRY_BASE_SECONDS,
-            maxSeconds: config.USER_QUEUE_RETRY_MAX_SECONDS,
-          },
-        },
       });
-    });
-    // preClose: in-flight messages finish while Postgres and Redis are still open.
-    app.addHook('preClose', async () => stopWorkers?.());
-  }
+      const queueHandlers = createQueueHandlers({ prisma, cache, mailTransport, config, logger });
+      const observe = registerConsumerMetrics(scope.metrics);
+      registerDlqDepthGauge(scope.metrics, { aws, prefix: config.TOPOLOGY_PREFIX, logger });
 
-  app.addHook('onClose', async () => {
-    await mailTransport.close?.();
-    if (!deps.redis) redis.disconnect();
-    if (!deps.prisma) await prisma.$disconnect();
-    if (!deps.aws) aws.destroy();
+      if (deps.workers) {
+        scope.background('queue workers', () =>
+          startQueueWorkers({
+            aws,
+            prefix: config.TOPOLOGY_PREFIX,
+            handlers: queueHandlers,
+            observe,
+            logger,
+            tuning: {
+              retryBackoff: {
+                baseSeconds: config.USER_QUEUE_RETRY_BASE_SECONDS,
+                maxSeconds: config.USER_QUEUE_RETRY_MAX_SECONDS,
+              },
+            },
+          }),
+        );
+      }
+
+      return {
+        config,
+        aws,
+        prisma,
+        redis,
+        cache,
+        mailTransport,
+        queueHandlers,
+        observe,
+        authenticate: createUserAuthentication(config, deps.accessTokenKeys),
+      };
+    },
+
+    health: ({ prisma, redis, aws, config }) => [
+      { name: 'postgres', critical: true, check: () => prisma.$queryRaw`SELECT 1` },
+      {
+        name: 'sqs',
+        critical: true,
+        check: async () => {
+          const queue = await resolveQueue(aws, config.TOPOLOGY_PREFIX, 'user-profile-events');
+          return aws.sqs.send(new GetQueueAttributesCommand({ QueueUrl: queue.url, AttributeNames: ['QueueArn'] }));
+        },
+      },
+      // Without Redis every route still answers from Postgres: degraded, not unavailable.
+      {
+        name: 'redis',
+        critical: false,
+        check: async () => (redisIsReady(redis) ? redis.ping() : Promise.reject(new Error(`redis is ${redis.status}`))),
+      },
+    ],
+
+    modules: [registerUserRoutes],
   });
-  return app;
 }
 
-export type UserApp = BaseApp & { userService: UserServiceContext };
-
-export interface UserServiceContext {
-  config: UserConfig;
-  aws: UserAwsClients;
-  prisma: Database;
-  cache: ProfileCache;
-  queueHandlers: ReturnType<typeof createQueueHandlers>;
-  observe: ReturnType<typeof registerConsumerMetrics>;
-}
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    userService: UserServiceContext;
-  }
-}
+export type UserApp = ServiceApp<UserContext>;

@@ -1,9 +1,40 @@
-import { lazyApp } from '@platform/shared/http';
-import { buildApp } from './app';
-import { createLambdaHandlers } from './lambdaHandlers';
+import { type Logger } from '@platform/shared/logging';
+import { createSqsLambdaHandler } from '@platform/shared/messaging';
+import { lambdaHttpHandler, lazyApp } from '@platform/shared/service';
+import type { QueueName } from '@platform/shared/topology';
+import type { SQSEvent } from 'aws-lambda';
+import { buildApp, type UserApp } from './app';
 
-// Built on the first invocation, reused while the container is warm; a failed build is retried next time.
+/**
+ * Entry points named in services/user-service/serverless.functions.yml, from the same buildApp as the
+ * server: an SQS handler per queue (partial batch responses) and the HTTP API. The app is built on the
+ * first invocation and reused while the container is warm; a failed build is retried (lazyApp).
+ */
 const app = lazyApp(() => buildApp());
 
-/** Entry points named in services/user-service/serverless.functions.yml. */
 export const { profileEvents, notifications, http } = createLambdaHandlers(app.get);
+
+/** Closes the cached app (tests; a Lambda container simply ends). */
+export async function closeApp() {
+  http.reset();
+  await app.close();
+}
+
+/** The handlers around any lazily built app (the test builds its own). */
+export function createLambdaHandlers(getApp: () => Promise<UserApp>) {
+  const sqsHandlerFor = (queue: QueueName) => async (event: SQSEvent) => {
+    const { context, log } = await getApp();
+    const handle = createSqsLambdaHandler({
+      queueName: context.config.TOPOLOGY_PREFIX + queue,
+      handler: context.queueHandlers[queue],
+      logger: log as Logger,
+      observe: context.observe,
+    });
+    return handle(event);
+  };
+  return {
+    profileEvents: sqsHandlerFor('user-profile-events'),
+    notifications: sqsHandlerFor('user-notifications'),
+    http: lambdaHttpHandler(getApp),
+  };
+}

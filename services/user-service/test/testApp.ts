@@ -5,7 +5,7 @@ import { type HandlerObserver, type QueueMessage } from '@platform/shared/messag
 import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { buildApp, type UserAppDeps } from '../src/app';
 import { userConfigSchema, type UserConfig } from '../src/infrastructure/config';
-import type { Mail, MailTransport } from '../src/modules/notifications/mailTransport';
+import type { Mail, MailTransport } from '../src/modules/notifications';
 
 export const TEST_ISSUER = 'http://auth.test';
 
@@ -149,7 +149,7 @@ export async function givenUser(
   options: { roles?: string[]; status?: 'deactivated' | 'deleted'; displayName?: string } = {},
 ) {
   const userId = randomUUID();
-  const handle = t.app.userService.queueHandlers['user-profile-events'];
+  const handle = t.app.context.queueHandlers['user-profile-events'];
   const created = makeEvent('user.created', userId, 1, options.displayName ? { displayName: options.displayName } : {});
   const result = await handle(asQueueMessage(created));
   if (result.action !== 'acknowledge') throw new Error(`user.created was not applied: ${JSON.stringify(result)}`);

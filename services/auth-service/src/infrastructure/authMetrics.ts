@@ -1,8 +1,8 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { Prisma } from './database';
+import type { Database } from './database';
 
 /** Logins by outcome, and the outbox backlog (unpublished rows), counted when Prometheus scrapes. */
-export function registerAuthMetrics(registry: Registry, prisma: Prisma) {
+export function registerAuthMetrics(registry: Registry, prisma: Database) {
   new Gauge({
     name: 'auth_outbox_backlog',
     help: 'Outbox events not yet published to SNS',

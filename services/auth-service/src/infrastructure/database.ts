@@ -26,7 +26,8 @@ export function createPrisma(
   return new PrismaClient({ adapter, transactionOptions: { maxWait: pool.poolTimeoutMs, timeout: 10_000 } });
 }
 
-export type Prisma = ReturnType<typeof createPrisma>;
+export type Database = ReturnType<typeof createPrisma>;
 /** The client inside `prisma.$transaction(async (tx) => …)`. */
-export type Tx = Parameters<Parameters<Prisma['$transaction']>[0]>[0];
-export { Prisma as PrismaNamespace } from '../generated/prisma/client';
+export type Tx = Parameters<Parameters<Database['$transaction']>[0]>[0];
+/** Prisma's namespace of generated types (InputJsonValue, model inputs…). */
+export type { Prisma } from '../generated/prisma/client';

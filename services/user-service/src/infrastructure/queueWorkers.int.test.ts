@@ -29,11 +29,11 @@ afterAll(async () => {
 
 const profileQueue = () => provisioned.queues['user-profile-events']!;
 const publish = (event: UserEvent) => aws.sns.send(new PublishCommand(toSnsPublishInput(provisioned.topicArn, event)));
-const profileOf = (id: string) => t.app.userService.prisma.userProfile.findUnique({ where: { id } });
+const profileOf = (id: string) => t.app.context.prisma.userProfile.findUnique({ where: { id } });
 
-function startWorkers(spy: ReturnType<typeof createObserverSpy>, handlers = t.app.userService.queueHandlers) {
+function startWorkers(spy: ReturnType<typeof createObserverSpy>, handlers = t.app.context.queueHandlers) {
   return startQueueWorkers({
-    aws: t.app.userService.aws,
+    aws: t.app.context.aws,
     prefix: provisioned.prefix,
     handlers,
     observe: spy.observe,
@@ -55,13 +55,13 @@ describe('queue workers on a real SNS/SQS endpoint', () => {
     } finally {
       await stop();
     }
-    expect(await queueDepth(t.app.userService.aws.sqs, profileQueue().url)).toBe(0);
+    expect(await queueDepth(t.app.context.aws.sqs, profileQueue().url)).toBe(0);
   }, 30_000);
 
   it('a message that keeps failing ends in the DLQ, and redrive brings it back to be applied', async () => {
     const spy = createObserverSpy();
     const stop = await startWorkers(spy);
-    const { sqs } = t.app.userService.aws;
+    const { sqs } = t.app.context.aws;
     const userId = randomUUID();
     try {
       // Its profile does not exist (user.created is "lost" for now): every delivery asks for a retry.
@@ -99,7 +99,7 @@ describe('queue workers on a real SNS/SQS endpoint', () => {
   it('a malformed message is not dropped: it reaches the DLQ intact', async () => {
     const spy = createObserverSpy();
     const stop = await startWorkers(spy);
-    const { sqs } = t.app.userService.aws;
+    const { sqs } = t.app.context.aws;
     const body = `not-json-${randomUUID()}`;
     try {
       const last = Array.from({ length: 5 }, () => spy.handled(body)).at(-1)!;
@@ -124,7 +124,7 @@ describe('queue workers on a real SNS/SQS endpoint', () => {
     const gate = new Promise<void>((resolve) => (release = resolve));
     let started!: () => void;
     const inFlight = new Promise<void>((resolve) => (started = resolve));
-    const real = t.app.userService.queueHandlers['user-profile-events'];
+    const real = t.app.context.queueHandlers['user-profile-events'];
     const slow: QueueMessageHandler = async (message) => {
       if (message.body.includes(event.id)) {
         started();
@@ -132,7 +132,7 @@ describe('queue workers on a real SNS/SQS endpoint', () => {
       }
       return real(message);
     };
-    const stop = await startWorkers(spy, { ...t.app.userService.queueHandlers, 'user-profile-events': slow });
+    const stop = await startWorkers(spy, { ...t.app.context.queueHandlers, 'user-profile-events': slow });
     const handled = spy.handled(event.id);
     await publish(event);
     await inFlight;
@@ -141,13 +141,13 @@ describe('queue workers on a real SNS/SQS endpoint', () => {
     await stopped;
     expect(await handled).toEqual({ action: 'acknowledge', outcome: 'applied' });
     expect(await profileOf(event.userId)).toMatchObject({ status: 'active' });
-    expect(await queueDepth(t.app.userService.aws.sqs, profileQueue().url)).toBe(0);
+    expect(await queueDepth(t.app.context.aws.sqs, profileQueue().url)).toBe(0);
 
     // After stop, new messages wait in the queue for the next worker instead of being taken.
     const later = makeEvent('user.created', randomUUID(), 1);
     await publish(later);
     await awaitMessage({
-      sqs: t.app.userService.aws.sqs,
+      sqs: t.app.context.aws.sqs,
       queueUrl: profileQueue().url,
       matches: (m) => m.Body?.includes(later.id) ?? false,
       consume: false,

@@ -7,10 +7,8 @@ import {
 } from '@platform/shared/messaging';
 import { type AwsClients } from '@platform/shared/aws';
 import { type Logger } from '@platform/shared/logging';
-import type { MailTransport } from '../modules/notifications/mailTransport';
-import { createNotificationHandler } from '../modules/notifications/notificationHandler';
-import { createProfileEventHandler } from '../modules/profiles/profileEventHandler';
-import type { ProfileCache } from '../modules/profiles/ProfileCache';
+import { createNotificationHandler, type MailTransport } from '../modules/notifications';
+import { createProfileEventHandler, type ProfileCache } from '../modules/profiles';
 import type { UserConfig } from './config';
 import type { Database } from './database';
 

@@ -2,11 +2,11 @@ import {
   call,
   makeUser,
   outboxTypesOf,
+  type Session,
   startTestApp,
   strongPassword,
-  uniqueEmail,
-  type Session,
   type TestApp,
+  uniqueEmail,
 } from '../../../test/testApp';
 
 const adminEmail = uniqueEmail('root');
@@ -40,7 +40,7 @@ describe('bootstrap admin', () => {
       env: { AUTH_BOOTSTRAP_ADMIN_EMAIL: adminEmail, AUTH_BOOTSTRAP_ADMIN_PASSWORD: 'another-password-2' },
     });
     await second.close();
-    expect(await t.app.authDeps.prisma.user.count({ where: { email: adminEmail } })).toBe(1);
+    expect(await t.app.context.prisma.user.count({ where: { email: adminEmail } })).toBe(1);
     expect(
       (await call(t, 'POST', '/auth/login', { body: { email: adminEmail, password: adminPassword } })).statusCode,
     ).toBe(200);

@@ -1,6 +1,6 @@
 import { roleSchema } from '@platform/shared/auth';
 import { z } from 'zod';
-import { userViewSchema } from '../users/userView';
+import { userViewSchema } from '../users';
 
 export const pageQuery = z.object({
   cursor: z.uuid().optional().meta({ description: 'nextCursor of the previous page' }),

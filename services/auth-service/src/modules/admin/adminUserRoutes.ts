@@ -1,16 +1,14 @@
 import type { z } from 'zod';
-import { conflict, notFound } from '@platform/shared/http';
+import { type BaseApp, conflict, errorResponse, notFound } from '@platform/shared/http';
 import { requireRole, type Role } from '@platform/shared/auth';
-import type { BaseApp } from '@platform/shared/http';
-import type { AuthDeps } from '../../infrastructure/authDeps';
-import { contextOf, recordAudit } from '../audit/auditLog';
-import { errorResponse } from '../auth/authSchemas';
-import { toUserView, userViewSchema, withRoles } from '../users/userView';
+import type { AuthContext } from '../../infrastructure/context';
+import { contextOf, recordAudit } from '../audit';
+import { toUserView, userViewSchema, withRoles } from '../users';
 import { deactivateBody, pageQuery, rolesBody, userIdParams, usersPage } from './adminSchemas';
 import { setUserStatus } from './userStatus';
 
 /** Admin routes on users: list (cursor paging), deactivate, reactivate, set roles. */
-export function registerAdminUserRoutes(app: BaseApp, deps: AuthDeps) {
+export function registerAdminUserRoutes(app: BaseApp, deps: AuthContext) {
   const guard = { preHandler: [deps.authenticate, requireRole('admin')] };
   const common = { tags: ['admin'], security: [{ bearerAuth: [] }] };
   const failures = {

@@ -1,11 +1,10 @@
 import { requireRole } from '@platform/shared/auth';
-import type { BaseApp } from '@platform/shared/http';
-import type { AuthDeps } from '../../infrastructure/authDeps';
-import { errorResponse } from '../auth/authSchemas';
+import { type BaseApp, errorResponse } from '@platform/shared/http';
+import type { AuthContext } from '../../infrastructure/context';
 import { auditLogsPage, auditLogsQuery } from './adminSchemas';
 
 /** GET /admin/audit-logs: newest first, optionally of one user, cursor-paged (ids are UUIDv7). */
-export function registerAuditLogRoutes(app: BaseApp, deps: AuthDeps) {
+export function registerAuditLogRoutes(app: BaseApp, deps: AuthContext) {
   app.get(
     '/admin/audit-logs',
     {

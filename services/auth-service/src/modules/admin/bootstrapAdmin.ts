@@ -1,17 +1,17 @@
 import type { FastifyBaseLogger as Logger } from 'fastify';
 import { isUniqueViolation } from '@platform/shared/database';
 import { v7 as uuidv7 } from 'uuid';
-import type { AuthDeps } from '../../infrastructure/authDeps';
-import { recordAudit } from '../audit/auditLog';
-import { enqueueUserEvent } from '../outbox/outboxWriter';
-import { findUserByEmail } from '../users/userView';
+import type { AuthContext } from '../../infrastructure/context';
+import { recordAudit } from '../audit';
+import { enqueueUserEvent } from '../outbox';
+import { findUserByEmail } from '../users';
 
 /**
  * Creates the first admin from AUTH_BOOTSTRAP_ADMIN_EMAIL / _PASSWORD at start, once: if an
  * account with that email exists (even if an admin later changed its roles), nothing changes.
  * Idempotent across restarts and concurrent instances (the unique email decides the race).
  */
-export async function bootstrapAdmin(deps: Pick<AuthDeps, 'config' | 'prisma' | 'passwords'>, logger: Logger) {
+export async function bootstrapAdmin(deps: Pick<AuthContext, 'config' | 'prisma' | 'passwords'>, logger: Logger) {
   const { AUTH_BOOTSTRAP_ADMIN_EMAIL: rawEmail, AUTH_BOOTSTRAP_ADMIN_PASSWORD: password } = deps.config;
   if (!rawEmail || !password) return;
   const email = rawEmail.trim().toLowerCase();

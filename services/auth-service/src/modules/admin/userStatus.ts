@@ -1,10 +1,10 @@
 import { conflict, notFound } from '@platform/shared/http';
 import type { FastifyRequest } from 'fastify';
-import type { AuthDeps } from '../../infrastructure/authDeps';
-import { contextOf, recordAudit } from '../audit/auditLog';
-import { enqueueUserEvent } from '../outbox/outboxWriter';
-import { revokeAllOfUser } from '../sessions/refreshTokens';
-import { withRoles } from '../users/userView';
+import type { AuthContext } from '../../infrastructure/context';
+import { contextOf, recordAudit } from '../audit';
+import { enqueueUserEvent } from '../outbox';
+import { revokeAllOfUser } from '../sessions';
+import { withRoles } from '../users';
 
 /**
  * Deactivates (revoking every refresh token) or reactivates an account, with its event and audit
@@ -12,7 +12,7 @@ import { withRoles } from '../users/userView';
  * publishes nothing.
  */
 export async function setUserStatus(
-  deps: Pick<AuthDeps, 'prisma' | 'nudgeRelay'>,
+  deps: Pick<AuthContext, 'prisma' | 'nudgeRelay'>,
   request: FastifyRequest,
   id: string,
   action: 'deactivate' | 'reactivate',

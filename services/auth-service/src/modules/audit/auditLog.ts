@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { v7 as uuidv7 } from 'uuid';
-import type { PrismaNamespace, Tx } from '../../infrastructure/database';
+import type { Prisma, Tx } from '../../infrastructure/database';
 
 /** Security facts worth an audit row. Values are stable: admins filter on them. */
 export const auditEvents = [
@@ -45,7 +45,7 @@ export interface AuditEntry {
   userId?: string | null;
   actorId?: string | null;
   /** Non-secret facts only (reasons, role names, family ids). */
-  details?: PrismaNamespace.InputJsonValue;
+  details?: Prisma.InputJsonValue;
 }
 
 /** Writes one audit row, inside the caller's transaction when given one. */

@@ -1,11 +1,11 @@
 import {
   call,
   makeUser,
+  type Session,
   startTestApp,
   strongPassword,
-  uniqueEmail,
-  type Session,
   type TestApp,
+  uniqueEmail,
 } from '../../../test/testApp';
 
 let t: TestApp;
@@ -15,7 +15,7 @@ beforeAll(async () => {
 afterAll(() => t?.close());
 
 const outboxTypesOf = async (userId: string) =>
-  (await t.app.authDeps.prisma.outboxEvent.findMany({ orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }))
+  (await t.app.context.prisma.outboxEvent.findMany({ orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }))
     .filter((row) => (row.payload as { userId: string }).userId === userId)
     .map((row) => row.type);
 
@@ -30,7 +30,7 @@ describe('POST /auth/register', () => {
     expect(session.user).toMatchObject({ email, roles: ['user'], emailVerified: false });
     expect(session.expiresIn).toBe(900);
     expect(await outboxTypesOf(session.user.id)).toEqual(['user.created', 'user.email.verification.requested']);
-    const row = await t.app.authDeps.prisma.user.findUniqueOrThrow({ where: { id: session.user.id } });
+    const row = await t.app.context.prisma.user.findUniqueOrThrow({ where: { id: session.user.id } });
     expect(row.passwordHash).toMatch(/^\$argon2id\$/);
     expect(row.version).toBe(1);
   });
@@ -85,7 +85,7 @@ describe('POST /auth/login', () => {
   it('audits failures without secrets', async () => {
     const { email, session } = await makeUser(t);
     await call(t, 'POST', '/auth/login', { body: { email, password: 'secret-guess-99' } });
-    const rows = await t.app.authDeps.prisma.securityAuditLog.findMany({
+    const rows = await t.app.context.prisma.securityAuditLog.findMany({
       where: { userId: session.user.id, event: 'login_failed' },
     });
     expect(rows).toHaveLength(1);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { givenPasswordSchema, newPasswordSchema } from '../passwords/passwordPolicy';
-import { emailSchema, userViewSchema } from '../users/userView';
+import { givenPasswordSchema, newPasswordSchema } from '../passwords';
+import { opaqueTokenSchema } from '../tokens';
+import { emailSchema, userViewSchema } from '../users';
 
 export const registerBody = z.object({
   email: emailSchema,
@@ -10,9 +11,7 @@ export const registerBody = z.object({
 
 export const loginBody = z.object({ email: emailSchema, password: givenPasswordSchema });
 
-const opaqueToken = z.string().min(20).max(200).meta({ description: 'An opaque token issued by this service' });
-
-export const refreshBody = z.object({ refreshToken: opaqueToken });
+export const refreshBody = z.object({ refreshToken: opaqueTokenSchema });
 
 export const sessionResponse = z.object({
   user: userViewSchema,
@@ -21,16 +20,4 @@ export const sessionResponse = z.object({
   expiresIn: z.number().int().meta({ description: 'Seconds until the access token expires' }),
 });
 
-export const verifyEmailBody = z.object({ token: opaqueToken });
-export const forgotPasswordBody = z.object({ email: emailSchema });
-export const resetPasswordBody = z.object({ token: opaqueToken, password: newPasswordSchema });
-export const changePasswordBody = z.object({ currentPassword: givenPasswordSchema, newPassword: newPasswordSchema });
 export const deleteAccountBody = z.object({ password: givenPasswordSchema });
-
-export const errorResponse = z.object({
-  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
-});
-
-export const acceptedResponse = z.object({ status: z.literal('accepted') });
-
-export const noContent = z.null().meta({ description: 'No content' });

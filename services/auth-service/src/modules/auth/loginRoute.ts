@@ -1,10 +1,9 @@
-import { AppError, tooManyRequests, unauthorized } from '@platform/shared/http';
-import type { BaseApp } from '@platform/shared/http';
-import type { AuthDeps } from '../../infrastructure/authDeps';
-import { contextOf, recordAudit } from '../audit/auditLog';
-import { issueSession } from '../sessions/issueSession';
-import { findUserByEmail } from '../users/userView';
-import { errorResponse, loginBody, sessionResponse } from './authSchemas';
+import { AppError, type BaseApp, errorResponse, tooManyRequests, unauthorized } from '@platform/shared/http';
+import type { AuthContext } from '../../infrastructure/context';
+import { contextOf, recordAudit } from '../audit';
+import { issueSession } from '../sessions';
+import { findUserByEmail } from '../users';
+import { loginBody, sessionResponse } from './authSchemas';
 
 const invalidCredentials = () => unauthorized('INVALID_CREDENTIALS', 'email or password is incorrect');
 
@@ -12,7 +11,7 @@ const invalidCredentials = () => unauthorized('INVALID_CREDENTIALS', 'email or p
  * POST /auth/login. Unknown email and wrong password give the same 401 after the same argon2
  * work; repeated failures lock the account for a growing while (429 with Retry-After).
  */
-export function registerLoginRoute(app: BaseApp, deps: AuthDeps) {
+export function registerLoginRoute(app: BaseApp, deps: AuthContext) {
   app.post(
     '/auth/login',
     {

@@ -1,16 +1,14 @@
-import { badRequest } from '@platform/shared/http';
-import type { BaseApp } from '@platform/shared/http';
-import type { AuthDeps } from '../../infrastructure/authDeps';
-import { contextOf, recordAudit } from '../audit/auditLog';
-import { enqueueUserEvent } from '../outbox/outboxWriter';
-import { loadActiveUser } from '../users/activeUser';
-import { toUserView, userViewSchema } from '../users/userView';
-import { deleteAccountBody, errorResponse, noContent } from './authSchemas';
+import { badRequest, type BaseApp, errorResponse, noContent } from '@platform/shared/http';
+import type { AuthContext } from '../../infrastructure/context';
+import { contextOf, recordAudit } from '../audit';
+import { enqueueUserEvent } from '../outbox';
+import { loadActiveUser, toUserView, userViewSchema } from '../users';
+import { deleteAccountBody } from './authSchemas';
 
 const bearer = [{ bearerAuth: [] }];
 
 /** GET /auth/me and DELETE /auth/me (erasure, confirmed by the password). */
-export function registerMeRoutes(app: BaseApp, deps: AuthDeps) {
+export function registerMeRoutes(app: BaseApp, deps: AuthContext) {
   app.get(
     '/auth/me',
     {

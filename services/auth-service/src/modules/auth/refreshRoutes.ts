@@ -1,11 +1,9 @@
-import { unauthorized } from '@platform/shared/http';
-import type { BaseApp } from '@platform/shared/http';
-import type { AuthDeps } from '../../infrastructure/authDeps';
-import { contextOf, recordAudit } from '../audit/auditLog';
-import { issueSession } from '../sessions/issueSession';
-import { findRefreshToken, markRotated, revokeAllOfUser, revokeFamily } from '../sessions/refreshTokens';
-import { findUserById } from '../users/userView';
-import { errorResponse, noContent, refreshBody, sessionResponse } from './authSchemas';
+import { type BaseApp, errorResponse, noContent, unauthorized } from '@platform/shared/http';
+import type { AuthContext } from '../../infrastructure/context';
+import { contextOf, recordAudit } from '../audit';
+import { findRefreshToken, issueSession, markRotated, revokeAllOfUser, revokeFamily } from '../sessions';
+import { findUserById } from '../users';
+import { refreshBody, sessionResponse } from './authSchemas';
 
 const invalidRefreshToken = () =>
   unauthorized('INVALID_REFRESH_TOKEN', 'the refresh token is invalid, expired or revoked');
@@ -13,7 +11,7 @@ const invalidRefreshToken = () =>
 class ReuseDetected extends Error {}
 
 /** POST /auth/refresh (rotation with reuse detection), /auth/logout and /auth/logout-all. */
-export function registerRefreshRoutes(app: BaseApp, deps: AuthDeps) {
+export function registerRefreshRoutes(app: BaseApp, deps: AuthContext) {
   app.post(
     '/auth/refresh',
     {

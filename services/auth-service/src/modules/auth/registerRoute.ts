@@ -1,21 +1,20 @@
-import { conflict } from '@platform/shared/http';
+import { type BaseApp, conflict, errorResponse } from '@platform/shared/http';
 import { isUniqueViolation } from '@platform/shared/database';
-import type { BaseApp } from '@platform/shared/http';
 import { v7 as uuidv7 } from 'uuid';
-import type { AuthDeps } from '../../infrastructure/authDeps';
-import { contextOf, recordAudit } from '../audit/auditLog';
-import { requestEmailVerification } from '../email/emailVerification';
-import { enqueueUserEvent } from '../outbox/outboxWriter';
-import { issueSession } from '../sessions/issueSession';
-import { withRoles } from '../users/userView';
-import { errorResponse, registerBody, sessionResponse } from './authSchemas';
+import type { AuthContext } from '../../infrastructure/context';
+import { contextOf, recordAudit } from '../audit';
+import { requestEmailVerification } from '../email';
+import { enqueueUserEvent } from '../outbox';
+import { issueSession } from '../sessions';
+import { withRoles } from '../users';
+import { registerBody, sessionResponse } from './authSchemas';
 
 /**
  * POST /auth/register: the account, its `user` role, a session, and two events in one
  * transaction: user.created and the first user.email.verification.requested (the mail a new
  * user expects).
  */
-export function registerRegisterRoute(app: BaseApp, deps: AuthDeps) {
+export function registerRegisterRoute(app: BaseApp, deps: AuthContext) {
   app.post(
     '/auth/register',
     {

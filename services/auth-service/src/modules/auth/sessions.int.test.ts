@@ -1,4 +1,4 @@
-import { call, makeUser, startTestApp, type Session, type TestApp } from '../../../test/testApp';
+import { call, makeUser, type Session, startTestApp, type TestApp } from '../../../test/testApp';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -26,7 +26,7 @@ describe('refresh rotation', () => {
     expect(reuse.json().error.code).toBe('INVALID_REFRESH_TOKEN');
     // The thief's successor token dies with the family.
     expect((await refresh(next.refreshToken)).statusCode).toBe(401);
-    const audit = await t.app.authDeps.prisma.securityAuditLog.findMany({
+    const audit = await t.app.context.prisma.securityAuditLog.findMany({
       where: { userId: session.user.id, event: 'refresh_token_reused' },
     });
     expect(audit).toHaveLength(1);
@@ -44,7 +44,7 @@ describe('refresh rotation', () => {
 
   it('stores only the SHA-256 of refresh tokens', async () => {
     const { session } = await makeUser(t);
-    const rows = await t.app.authDeps.prisma.refreshToken.findMany({ where: { userId: session.user.id } });
+    const rows = await t.app.context.prisma.refreshToken.findMany({ where: { userId: session.user.id } });
     expect(rows).toHaveLength(1);
     expect(rows[0]!.tokenHash).toMatch(/^[0-9a-f]{64}$/);
     expect(JSON.stringify(rows)).not.toContain(session.refreshToken);

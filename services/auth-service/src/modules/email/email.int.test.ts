@@ -20,7 +20,7 @@ describe('email verification', () => {
       'user.email.verification.requested',
       'user.email.verified',
     ]);
-    const row = await t.app.authDeps.prisma.user.findUniqueOrThrow({ where: { id: session.user.id } });
+    const row = await t.app.context.prisma.user.findUniqueOrThrow({ where: { id: session.user.id } });
     expect(row.version).toBe(2);
     expect((await verify(token)).statusCode).toBe(400);
   });
@@ -47,7 +47,7 @@ describe('email verification', () => {
   it('stores verification tokens only hashed', async () => {
     const { session } = await makeUser(t);
     const token = await latestMailToken(t, session.user.id, 'user.email.verification.requested');
-    const rows = await t.app.authDeps.prisma.emailVerificationToken.findMany({ where: { userId: session.user.id } });
+    const rows = await t.app.context.prisma.emailVerificationToken.findMany({ where: { userId: session.user.id } });
     expect(JSON.stringify(rows)).not.toContain(token);
     expect(rows[0]!.expiresAt.getTime() - rows[0]!.createdAt.getTime()).toBeCloseTo(24 * 3600 * 1000, -4);
   });

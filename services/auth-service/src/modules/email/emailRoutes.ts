@@ -1,18 +1,16 @@
-import { badRequest, conflict } from '@platform/shared/http';
-import type { BaseApp } from '@platform/shared/http';
-import type { AuthDeps } from '../../infrastructure/authDeps';
-import { contextOf, recordAudit } from '../audit/auditLog';
-import { acceptedResponse, errorResponse, verifyEmailBody } from '../auth/authSchemas';
-import { enqueueUserEvent } from '../outbox/outboxWriter';
-import { claimOneTimeToken } from '../tokens/oneTimeTokens';
-import { loadActiveUser } from '../users/activeUser';
-import { toUserView, userViewSchema, withRoles } from '../users/userView';
+import { acceptedResponse, badRequest, type BaseApp, conflict, errorResponse } from '@platform/shared/http';
+import type { AuthContext } from '../../infrastructure/context';
+import { contextOf, recordAudit } from '../audit';
+import { verifyEmailBody } from './emailSchemas';
+import { enqueueUserEvent } from '../outbox';
+import { claimOneTimeToken } from '../tokens';
+import { loadActiveUser, toUserView, userViewSchema, withRoles } from '../users';
 import { requestEmailVerification } from './emailVerification';
 
 const invalidToken = () => badRequest('INVALID_TOKEN', 'the verification token is invalid, used or expired');
 
 /** POST /auth/email/verification (a new mail) and POST /auth/email/verify (the token from it). */
-export function registerEmailRoutes(app: BaseApp, deps: AuthDeps) {
+export function registerEmailRoutes(app: BaseApp, deps: AuthContext) {
   app.post(
     '/auth/email/verification',
     {

@@ -1,8 +1,7 @@
 import type { Tx } from '../../infrastructure/database';
-import type { RequestContext } from '../audit/auditLog';
-import { recordAudit } from '../audit/auditLog';
-import { enqueueUserEvent } from '../outbox/outboxWriter';
-import { issueOneTimeToken } from '../tokens/oneTimeTokens';
+import { recordAudit, type RequestContext } from '../audit';
+import { enqueueUserEvent } from '../outbox';
+import { issueOneTimeToken } from '../tokens';
 
 export const EMAIL_VERIFICATION_TTL_MS = 24 * 60 * 60 * 1000;
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { SigningKeys } from '../tokens/signingKeys';
+import type { SigningKeys } from '../tokens';
 
 const jwksResponse = z.object({
   keys: z.array(
@@ -9,7 +9,7 @@ const jwksResponse = z.object({
 });
 
 /** GET /.well-known/jwks.json: every public key that may verify a live access token. */
-export function registerJwksRoute(app: FastifyInstance, keys: SigningKeys) {
+export function registerJwksRoute(app: FastifyInstance, { signingKeys: keys }: { signingKeys: SigningKeys }) {
   app.get(
     '/.well-known/jwks.json',
     { schema: { tags: ['keys'], response: { 200: jwksResponse } } },

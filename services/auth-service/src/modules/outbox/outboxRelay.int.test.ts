@@ -2,7 +2,7 @@ import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { parseUserEvent } from '@platform/shared/events';
 import { provisionTopology } from '@platform/shared/topology/render';
 import { awaitMessage } from '@platform/shared/testing';
-import { startFauxqsProcess, freePort } from '../../../test/fauxqsProcess';
+import { freePort, startFauxqsProcess } from '../../../test/fauxqsProcess';
 import { freshAuthDatabase } from '../../../test/freshDatabase';
 import { call, makeUser, startTestApp, type TestApp } from '../../../test/testApp';
 
@@ -41,11 +41,14 @@ describe('outbox relay', () => {
 
   it('publishes each state change exactly once, with its type attribute, and scrubs mail tokens', async () => {
     const { session } = await makeUser(t);
-    const rows = await t.app.authDeps.prisma.outboxEvent.findMany({ orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+    const rows = await t.app.context.prisma.outboxEvent.findMany({ orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
     expect(rows.map((row) => row.type)).toEqual(['user.created', 'user.email.verification.requested']);
 
     // Two relays at once: row locks (SKIP LOCKED) let each row go out once.
-    const results = await Promise.all([t.app.publishPendingOutboxEvents(), t.app.publishPendingOutboxEvents()]);
+    const results = await Promise.all([
+      t.app.context.publishPendingOutboxEvents(),
+      t.app.context.publishPendingOutboxEvents(),
+    ]);
     expect(results.reduce((sum, r) => sum + r.published, 0)).toBe(2);
 
     const created = await awaitEvent(t, 'user-profile-events', rows[0]!.id);
@@ -59,10 +62,10 @@ describe('outbox relay', () => {
     expect(mail.MessageAttributes?.type?.StringValue).toBe('user.email.verification.requested');
     expect(JSON.parse(mail.Body!).payload.token).toHaveLength(43);
 
-    expect(await t.app.publishPendingOutboxEvents()).toEqual({ published: 0, failed: 0 });
+    expect(await t.app.context.publishPendingOutboxEvents()).toEqual({ published: 0, failed: 0 });
     expect(await queueDepth(t, t.topology.queues['user-profile-events']!.url)).toBe(0);
     expect(await queueDepth(t, t.topology.queues['user-notifications']!.url)).toBe(0);
-    const after = await t.app.authDeps.prisma.outboxEvent.findMany({
+    const after = await t.app.context.prisma.outboxEvent.findMany({
       where: { id: { in: rows.map((row) => row.id) } },
     });
     expect(after.every((row) => row.publishedAt !== null)).toBe(true);
@@ -74,7 +77,7 @@ describe('outbox relay', () => {
     const metrics = (await call(t, 'GET', '/metrics')).body;
     expect(metrics).toMatch(/auth_outbox_backlog\{service="auth-service"\} 2/);
     expect(metrics).toMatch(/auth_login_attempts_total|http_requests_total/);
-    await t.app.publishPendingOutboxEvents();
+    await t.app.context.publishPendingOutboxEvents();
   });
 });
 
@@ -84,12 +87,12 @@ describe('with the SNS endpoint down', () => {
     let sns = await startFauxqsProcess(port);
     const t = await startTestApp({ awsEndpoint: sns.endpoint, env: { AUTH_DATABASE_URL: databaseUrl } });
     try {
-      await t.app.publishPendingOutboxEvents(); // drain anything earlier tests left, and cache the topic
+      await t.app.context.publishPendingOutboxEvents(); // drain anything earlier tests left, and cache the topic
       await sns.stop();
 
       const users = await Promise.all([makeUser(t), makeUser(t), makeUser(t)]);
-      expect(await t.app.publishPendingOutboxEvents()).toEqual({ published: 0, failed: 1 });
-      const pending = await t.app.authDeps.prisma.outboxEvent.findMany({ where: { publishedAt: null } });
+      expect(await t.app.context.publishPendingOutboxEvents()).toEqual({ published: 0, failed: 1 });
+      const pending = await t.app.context.prisma.outboxEvent.findMany({ where: { publishedAt: null } });
       expect(pending).toHaveLength(6);
       expect(
         pending.filter((row) => row.attempts === 1 && row.lastError && row.nextAttemptAt > new Date()),
@@ -100,11 +103,11 @@ describe('with the SNS endpoint down', () => {
       sns = await startFauxqsProcess(port);
       await provisionTopology({ sns: t.aws.sns, sqs: t.aws.sqs, prefix: t.topology.prefix });
       // Let the backoff of the failed row elapse instead of waiting for it.
-      await t.app.authDeps.prisma.outboxEvent.updateMany({
+      await t.app.context.prisma.outboxEvent.updateMany({
         where: { publishedAt: null },
         data: { nextAttemptAt: new Date() },
       });
-      expect(await t.app.publishPendingOutboxEvents()).toEqual({ published: 6, failed: 0 });
+      expect(await t.app.context.publishPendingOutboxEvents()).toEqual({ published: 6, failed: 0 });
 
       const createdIds = pending.filter((row) => row.type === 'user.created').map((row) => row.id);
       for (const id of createdIds) await awaitEvent(t, 'user-profile-events', id);

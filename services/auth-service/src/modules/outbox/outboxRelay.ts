@@ -2,7 +2,7 @@ import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { cappedBackoff } from '@platform/shared/retry';
 import { parseUserEvent, toSnsPublishInput } from '@platform/shared/events';
 import type { FastifyBaseLogger as Logger } from 'fastify';
-import type { Prisma } from '../../infrastructure/database';
+import type { Database } from '../../infrastructure/database';
 
 interface ClaimedRow {
   id: string;
@@ -11,7 +11,7 @@ interface ClaimedRow {
 }
 
 export interface OutboxRelayDeps {
-  prisma: Prisma;
+  prisma: Database;
   sns: SNSClient;
   topicArn: () => Promise<string>;
   logger: Logger;

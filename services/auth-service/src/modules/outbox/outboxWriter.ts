@@ -1,5 +1,5 @@
 import { createUserEvent, type UserEventPayload, type UserEventType } from '@platform/shared/events';
-import type { PrismaNamespace, Tx } from '../../infrastructure/database';
+import type { Prisma, Tx } from '../../infrastructure/database';
 
 export const PRODUCER = 'auth-service';
 
@@ -25,7 +25,7 @@ export async function enqueueUserEvent<T extends UserEventType>(tx: Pick<Tx, 'ou
     payload: entry.payload,
   });
   await tx.outboxEvent.create({
-    data: { id: event.id, type: event.type, payload: event as unknown as PrismaNamespace.InputJsonValue },
+    data: { id: event.id, type: event.type, payload: event as unknown as Prisma.InputJsonValue },
   });
   return event;
 }

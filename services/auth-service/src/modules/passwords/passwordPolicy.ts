@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { z } from 'zod';
+import path from 'node:path';
 
 /**
  * The bundled list of common passwords (lower-cased). Looked up next to this module, or from the

@@ -1,26 +1,16 @@
-import { badRequest } from '@platform/shared/http';
-import type { BaseApp } from '@platform/shared/http';
-import type { AuthDeps } from '../../infrastructure/authDeps';
-import { contextOf, recordAudit } from '../audit/auditLog';
-import {
-  acceptedResponse,
-  changePasswordBody,
-  errorResponse,
-  forgotPasswordBody,
-  noContent,
-  resetPasswordBody,
-} from '../auth/authSchemas';
-import { enqueueUserEvent } from '../outbox/outboxWriter';
-import { revokeAllOfUser } from '../sessions/refreshTokens';
-import { claimOneTimeToken, issueOneTimeToken } from '../tokens/oneTimeTokens';
-import { generateOpaqueToken } from '../tokens/opaqueTokens';
-import { loadActiveUser } from '../users/activeUser';
-import { findUserByEmail } from '../users/userView';
+import { acceptedResponse, badRequest, type BaseApp, errorResponse, noContent } from '@platform/shared/http';
+import type { AuthContext } from '../../infrastructure/context';
+import { contextOf, recordAudit } from '../audit';
+import { enqueueUserEvent } from '../outbox';
+import { changePasswordBody, forgotPasswordBody, resetPasswordBody } from './passwordSchemas';
+import { revokeAllOfUser } from '../sessions';
+import { claimOneTimeToken, generateOpaqueToken, issueOneTimeToken } from '../tokens';
+import { findUserByEmail, loadActiveUser } from '../users';
 
 export const PASSWORD_RESET_TTL_MS = 60 * 60 * 1000;
 
 /** POST /auth/password/forgot, /reset and /change. */
-export function registerPasswordRoutes(app: BaseApp, deps: AuthDeps) {
+export function registerPasswordRoutes(app: BaseApp, deps: AuthContext) {
   app.post(
     '/auth/password/forgot',
     {

@@ -3,10 +3,10 @@ import {
   latestMailToken,
   makeUser,
   outboxTypesOf,
-  startTestApp,
-  uniqueEmail,
   type Session,
+  startTestApp,
   type TestApp,
+  uniqueEmail,
 } from '../../../test/testApp';
 
 let t: TestApp;
@@ -103,7 +103,7 @@ describe('DELETE /auth/me', () => {
     expect(wrong.statusCode).toBe(400);
     const response = await call(t, 'DELETE', '/auth/me', { token: session.accessToken, body: { password } });
     expect(response.statusCode).toBe(204);
-    const row = await t.app.authDeps.prisma.user.findUniqueOrThrow({ where: { id: session.user.id } });
+    const row = await t.app.context.prisma.user.findUniqueOrThrow({ where: { id: session.user.id } });
     expect(row).toMatchObject({ status: 'deleted', email: null, displayName: null, passwordHash: null });
     expect((await outboxTypesOf(t, session.user.id)).at(-1)).toBe('user.deleted');
     expect((await call(t, 'GET', '/auth/me', { token: session.accessToken })).statusCode).toBe(401);

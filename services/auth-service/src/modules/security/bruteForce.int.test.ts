@@ -1,4 +1,4 @@
-import { call, makeUser, randomIp, startTestApp, uniqueEmail, type TestApp } from '../../../test/testApp';
+import { call, makeUser, randomIp, startTestApp, type TestApp, uniqueEmail } from '../../../test/testApp';
 import { freePort } from '../../../test/fauxqsProcess';
 
 describe('with Redis up', () => {
@@ -17,7 +17,7 @@ describe('with Redis up', () => {
     expect(locked.statusCode).toBe(429);
     expect(locked.json().error.code).toBe('ACCOUNT_LOCKED');
     expect(Number(locked.headers['retry-after'])).toBeGreaterThan(50);
-    const audit = await t.app.authDeps.prisma.securityAuditLog.findMany({
+    const audit = await t.app.context.prisma.securityAuditLog.findMany({
       where: { userId: session.user.id, event: 'account_locked' },
     });
     expect(audit).toHaveLength(1);
@@ -31,7 +31,7 @@ describe('with Redis up', () => {
 
   it('makes each further lockout within a day longer', async () => {
     const account = uniqueEmail();
-    const { lockout } = t.app.authDeps;
+    const { lockout } = t.app.context;
     const lockFor = async () => {
       let seconds = 0;
       for (let i = 0; i < 3; i++) seconds = await lockout.recordFailure(account);

@@ -1,5 +1,5 @@
 import { cappedBackoff } from '@platform/shared/retry';
-import { type Redis } from '@platform/shared/redis';
+import type { Redis } from '@platform/shared/redis';
 import { RateLimiterRes } from 'rate-limiter-flexible';
 import type { AuthConfig } from '../../infrastructure/config';
 import { createLimiter } from './rateLimits';

@@ -1,5 +1,5 @@
 import { tooManyRequests } from '@platform/shared/http';
-import { type Redis } from '@platform/shared/redis';
+import type { Redis } from '@platform/shared/redis';
 import type { FastifyInstance } from 'fastify';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 
@@ -39,7 +39,7 @@ export function createLimiter(redis: Redis, name: string, limit: RouteLimit) {
 }
 
 /** Per-IP and per-route rate limits on every route; a limited request gets 429 with Retry-After. */
-export function registerRateLimits(app: FastifyInstance, redis: Redis) {
+export function registerRateLimits(app: FastifyInstance, { redis }: { redis: Redis }) {
   const limiters = new Map<string, RateLimiterRedis>();
   const limiterFor = (route: string, limit: RouteLimit) => {
     let limiter = limiters.get(route);

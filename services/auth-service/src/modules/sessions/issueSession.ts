@@ -1,6 +1,6 @@
-import type { AuthDeps } from '../../infrastructure/authDeps';
+import type { AuthContext } from '../../infrastructure/context';
 import type { Tx } from '../../infrastructure/database';
-import { rolesOf, toUserView, type UserWithRoles } from '../users/userView';
+import { rolesOf, toUserView, type UserWithRoles } from '../users';
 import { createRefreshToken } from './refreshTokens';
 
 /**
@@ -8,7 +8,7 @@ import { createRefreshToken } from './refreshTokens';
  * (login). Call inside the transaction that authorised it, so a failed commit leaves no token.
  */
 export async function issueSession(
-  deps: Pick<AuthDeps, 'accessTokens' | 'config'>,
+  deps: Pick<AuthContext, 'accessTokens' | 'config'>,
   tx: Pick<Tx, 'refreshToken'>,
   user: UserWithRoles,
   familyId?: string,

@@ -1,6 +1,6 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { Tx } from '../../infrastructure/database';
-import { generateOpaqueToken, hashOpaqueToken } from '../tokens/opaqueTokens';
+import { generateOpaqueToken, hashOpaqueToken } from '../tokens';
 
 export type RevokeReason =
   | 'rotated'

@@ -68,8 +68,8 @@ describe('access tokens forged or misused through the HTTP API', () => {
   });
 
   it('rejects an expired token and one for another audience', async () => {
-    const { privateKey } = t.app.authDeps.signingKeys;
-    const kid = t.app.authDeps.signingKeys.activeKid;
+    const { privateKey } = t.app.context.signingKeys;
+    const kid = t.app.context.signingKeys.activeKid;
     const sign = (payload: object, exp: number) =>
       new SignJWT({ ...claims(), ...payload })
         .setProtectedHeader({ alg: 'EdDSA', kid })

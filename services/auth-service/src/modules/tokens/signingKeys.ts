@@ -1,9 +1,9 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { InvalidAccessTokenError } from '@platform/shared/auth';
-import { exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK, type JWSHeaderParameters } from 'jose';
+import { type CryptoKey, exportJWK, generateKeyPair, importJWK, type JWK, type JWSHeaderParameters } from 'jose';
 import { z } from 'zod';
 import type { AuthConfig } from '../../infrastructure/config';
+import path from 'node:path';
 
 export const SIGNING_ALGORITHM = 'EdDSA';
 

@@ -1,4 +1,4 @@
-import { roleSchema, type Role } from '@platform/shared/auth';
+import { type Role, roleSchema } from '@platform/shared/auth';
 import { z } from 'zod';
 import type { Tx } from '../../infrastructure/database';
 

@@ -1,8 +1,7 @@
-import { conflict, notFound, type BaseApp } from '@platform/shared/http';
+import { type BaseApp, conflict, notFound } from '@platform/shared/http';
 import type { Database } from '../../infrastructure/database';
-import { clearDefault, promoteNewestToDefault } from '../defaults/oneDefaultPerUser';
-import { lockActiveProfile, principalOf, requireActiveProfile } from '../profiles/profileAccess';
-import type { ProfileCache } from '../profiles/ProfileCache';
+import { clearDefault, promoteNewestToDefault } from '../defaults';
+import { lockActiveProfile, principalOf, type ProfileCache, requireActiveProfile } from '../profiles';
 import {
   addressIdParamsSchema,
   addressListSchema,

@@ -1,6 +1,6 @@
 import countries from 'i18n-iso-countries';
 import { z } from 'zod';
-import { phoneSchema } from '../profiles/profileSchemas';
+import { phoneSchema } from '../profiles';
 
 /** ISO 3166-1 alpha-2, upper-cased first so "de" is accepted as DE. */
 export const countryCodeSchema = z

@@ -1,5 +1,5 @@
 import { isUniqueViolation } from '@platform/shared/database';
-import { type UserEvent } from '@platform/shared/events';
+import type { UserEvent } from '@platform/shared/events';
 import type { EventStatus, Prisma } from '../../infrastructure/database';
 
 type Tx = Prisma.TransactionClient;

@@ -1,8 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import type { Logger } from '@platform/shared/logging';
-import nodemailer from 'nodemailer';
 import type { UserConfig } from '../../infrastructure/config';
+import path from 'node:path';
+import nodemailer from 'nodemailer';
 
 export interface Mail {
   /** Stable per event, so a resent mail has the same Message-ID and file name. */

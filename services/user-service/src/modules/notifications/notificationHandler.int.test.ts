@@ -1,11 +1,11 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import pino from 'pino';
 import { asQueueMessage, buildTestApp, createMailbox, makeEvent } from '../../../test/testApp';
 import { createFolderMailTransport } from './mailTransport';
 import { createNotificationHandler } from './notificationHandler';
+import path from 'node:path';
+import pino from 'pino';
 
 let t: Awaited<ReturnType<typeof buildTestApp>>;
 beforeAll(async () => {
@@ -15,7 +15,7 @@ afterAll(() => t.app.close());
 
 const handlerWith = (mailTransport: ReturnType<typeof createMailbox>) =>
   createNotificationHandler({
-    prisma: t.app.userService.prisma,
+    prisma: t.app.context.prisma,
     mailTransport,
     config: { PUBLIC_APP_URL: 'https://shop.example.test' },
     logger: pino({ level: 'silent' }),
@@ -30,7 +30,7 @@ describe('notification consumer', () => {
     const [mail] = mailbox.mails;
     expect(mail).toMatchObject({ id: event.id, to: event.payload.email, subject: 'Confirm your email address' });
     expect(mail!.text).toContain(`https://shop.example.test/verify-email?token=${event.payload.token}`);
-    expect(await t.app.userService.prisma.eventLog.findUnique({ where: { eventId: event.id } })).toMatchObject({
+    expect(await t.app.context.prisma.eventLog.findUnique({ where: { eventId: event.id } })).toMatchObject({
       status: 'processed',
     });
   });
@@ -59,7 +59,7 @@ describe('notification consumer', () => {
       action: 'retry',
       reason: 'mail transport failed: SMTP 421 try later',
     });
-    expect(await t.app.userService.prisma.eventLog.findUnique({ where: { eventId: event.id } })).toMatchObject({
+    expect(await t.app.context.prisma.eventLog.findUnique({ where: { eventId: event.id } })).toMatchObject({
       status: 'failed',
       lastError: expect.stringContaining('421'),
     });
@@ -74,7 +74,7 @@ describe('notification consumer', () => {
     const transport = createFolderMailTransport(dir, 'Shop <no-reply@example.test>', logger);
     const event = makeEvent('user.password.reset.requested', randomUUID(), 2);
     const handle = createNotificationHandler({
-      prisma: t.app.userService.prisma,
+      prisma: t.app.context.prisma,
       mailTransport: transport,
       config: { PUBLIC_APP_URL: 'https://shop.example.test' },
       logger,

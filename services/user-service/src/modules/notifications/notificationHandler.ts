@@ -1,5 +1,5 @@
-import { acceptQueuedEvent, acknowledge, retryLater, type QueueMessageHandler } from '@platform/shared/messaging';
-import { type Logger } from '@platform/shared/logging';
+import { acceptQueuedEvent, acknowledge, type QueueMessageHandler, retryLater } from '@platform/shared/messaging';
+import type { Logger } from '@platform/shared/logging';
 import type { UserConfig } from '../../infrastructure/config';
 import type { Database } from '../../infrastructure/database';
 import { mailFor } from './mailTemplates';

@@ -1,9 +1,8 @@
-import { badRequest, conflict, notFound, type BaseApp } from '@platform/shared/http';
+import { badRequest, type BaseApp, conflict, notFound } from '@platform/shared/http';
 import { isUniqueViolation } from '@platform/shared/database';
 import type { Database } from '../../infrastructure/database';
-import { clearDefault, promoteNewestToDefault } from '../defaults/oneDefaultPerUser';
-import { lockActiveProfile, principalOf, requireActiveProfile } from '../profiles/profileAccess';
-import type { ProfileCache } from '../profiles/ProfileCache';
+import { clearDefault, promoteNewestToDefault } from '../defaults';
+import { lockActiveProfile, principalOf, type ProfileCache, requireActiveProfile } from '../profiles';
 import { valueContainsCardNumber } from './cardNumberDetector';
 import {
   createPaymentMethodBodySchema,

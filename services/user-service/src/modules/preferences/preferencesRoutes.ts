@@ -1,7 +1,6 @@
 import type { BaseApp } from '@platform/shared/http';
 import type { Database } from '../../infrastructure/database';
-import { lockActiveProfile, principalOf, requireActiveProfile } from '../profiles/profileAccess';
-import type { ProfileCache } from '../profiles/ProfileCache';
+import { lockActiveProfile, principalOf, type ProfileCache, requireActiveProfile } from '../profiles';
 import { defaultPreferences, preferencesSchema, toPreferencesView } from './preferencesSchemas';
 
 const security = [{ bearerAuth: [] }];

@@ -2,7 +2,7 @@ import type { Logger } from '@platform/shared/logging';
 import type { Redis } from '@platform/shared/redis';
 import { Counter, type Registry } from 'prom-client';
 import type { Database } from '../../infrastructure/database';
-import { profileSchema, toProfileView, type ProfileView } from './profileSchemas';
+import { profileSchema, type ProfileView, toProfileView } from './profileSchemas';
 
 export const profileCacheKey = (userId: string) => `user:id:${userId}`;
 

@@ -1,7 +1,7 @@
 import type { UserEvent } from '@platform/shared/events';
 import type { Database, Prisma } from '../../infrastructure/database';
-import { isSettled, recordEvent, retryOnceOnUniqueViolation } from '../inbox/inbox';
-import { eraseProfile, profileEventEffect, type LockedProfile } from './profileEventEffects';
+import { isSettled, recordEvent, retryOnceOnUniqueViolation } from '../inbox';
+import { eraseProfile, type LockedProfile, profileEventEffect } from './profileEventEffects';
 
 export type ProfileEventOutcome = 'applied' | 'duplicate' | 'stale' | 'profile-missing';
 

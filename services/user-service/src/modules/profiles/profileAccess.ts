@@ -1,5 +1,5 @@
 import { AppError, forbidden } from '@platform/shared/http';
-import { type Principal } from '@platform/shared/auth';
+import type { Principal } from '@platform/shared/auth';
 import type { FastifyRequest } from 'fastify';
 import type { Prisma } from '../../infrastructure/database';
 import type { ProfileCache } from './ProfileCache';

@@ -1,12 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { createAwsClients, type AwsClients } from '@platform/shared/aws';
+import { type AwsClients, createAwsClients } from '@platform/shared/aws';
 import { createRedis } from '@platform/shared/redis';
-import { type Logger } from '@platform/shared/logging';
+import type { Logger } from '@platform/shared/logging';
 import { provisionIsolatedTopology } from '@platform/shared/testing';
-import pino from 'pino';
 import { buildTestApp, givenUser } from '../../../test/testApp';
+import pino from 'pino';
 
 /** A free port for a Redis of our own: stopping the shared one would break other tests. */
 function freePort(): Promise<number> {
@@ -92,7 +92,7 @@ describe('profile cache', () => {
   it('many concurrent misses of one profile cost one Postgres load', async () => {
     const user = await givenUser(t);
     const loadsBefore = await metricValue(t.app, 'user_profile_cache_loads_total');
-    const results = await Promise.all(Array.from({ length: 25 }, () => t.app.userService.cache.get(user.userId)));
+    const results = await Promise.all(Array.from({ length: 25 }, () => t.app.context.cache.get(user.userId)));
     expect(new Set(results.map((profile) => profile?.id))).toEqual(new Set([user.userId]));
     expect(await metricValue(t.app, 'user_profile_cache_loads_total')).toBe(loadsBefore + 1);
   });

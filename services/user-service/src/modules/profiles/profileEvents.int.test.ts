@@ -8,11 +8,11 @@ let handle: QueueMessageHandler;
 
 beforeAll(async () => {
   built = await buildTestApp();
-  handle = built.app.userService.queueHandlers['user-profile-events'];
+  handle = built.app.context.queueHandlers['user-profile-events'];
 });
 afterAll(() => built.app.close());
 
-const prisma = () => built.app.userService.prisma;
+const prisma = () => built.app.context.prisma;
 const profileOf = (id: string) => prisma().userProfile.findUnique({ where: { id } });
 const inboxOf = (eventId: string) => prisma().eventLog.findUnique({ where: { eventId } });
 
@@ -113,15 +113,15 @@ describe('profile events: effects', () => {
 
   it('every applied event invalidates the cached profile', async () => {
     const userId = await createdUser();
-    await built.app.userService.cache.get(userId);
+    await built.app.context.cache.get(userId);
     const redisKeyExists = () =>
       (
-        built.app.userService.cache as unknown as { deps: { redis: { exists(key: string): Promise<number> } } }
+        built.app.context.cache as unknown as { deps: { redis: { exists(key: string): Promise<number> } } }
       ).deps.redis.exists(profileCacheKey(userId));
     expect(await redisKeyExists()).toBe(1);
     await handle(asQueueMessage(makeEvent('user.deactivated', userId, 2)));
     expect(await redisKeyExists()).toBe(0);
-    expect(await built.app.userService.cache.get(userId)).toMatchObject({ status: 'deactivated' });
+    expect(await built.app.context.cache.get(userId)).toMatchObject({ status: 'deactivated' });
   });
 });
 

@@ -44,7 +44,7 @@ describe('GET /users/me', () => {
     expect(before.headers['retry-after']).toBe('1');
     expect(before.json().error.code).toBe('PROFILE_NOT_FOUND');
 
-    await t.app.userService.queueHandlers['user-profile-events'](asQueueMessage(makeEvent('user.created', userId, 1)));
+    await t.app.context.queueHandlers['user-profile-events'](asQueueMessage(makeEvent('user.created', userId, 1)));
     // The 404 was not cached: the profile shows at once.
     expect((await t.inject({ method: 'GET', url: '/users/me', headers })).statusCode).toBe(200);
   });

@@ -1,4 +1,4 @@
-import { notFound, type BaseApp } from '@platform/shared/http';
+import { type BaseApp, notFound } from '@platform/shared/http';
 import type { Database } from '../../infrastructure/database';
 import { lockActiveProfile, principalOf, requireActiveProfile } from './profileAccess';
 import type { ProfileCache } from './ProfileCache';

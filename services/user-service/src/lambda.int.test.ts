@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2, Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { buildTestApp, createMailbox, givenUser, makeEvent } from '../test/testApp';
-import { createLambdaHandlers } from './lambdaHandlers';
+import { createLambdaHandlers } from './lambda';
 
 const mailbox = createMailbox();
 let t: Awaited<ReturnType<typeof buildTestApp>>;
@@ -49,7 +49,7 @@ describe('Lambda SQS handlers', () => {
       { itemIdentifier: malformed.messageId },
       { itemIdentifier: missingProfile.messageId },
     ]);
-    expect(await t.app.userService.prisma.userProfile.findUnique({ where: { id: userId } })).toMatchObject({
+    expect(await t.app.context.prisma.userProfile.findUnique({ where: { id: userId } })).toMatchObject({
       status: 'active',
     });
   });

@@ -1,0 +1,2 @@
+/** The public keys of the access tokens (GET /.well-known/jwks.json). */
+export { registerJwksRoute } from './jwksRoute';

@@ -1,0 +1,2 @@
+/** Postal addresses of a user (one default). */
+export { registerAddressRoutes } from './addressRoutes';

@@ -1,0 +1,2 @@
+/** Tokenized payment methods (never a card number). */
+export { registerPaymentMethodRoutes } from './paymentMethodRoutes';

@@ -1,0 +1,2 @@
+/** A user's preferences. */
+export { registerPreferencesRoutes } from './preferencesRoutes';

@@ -1,0 +1,2 @@
+/** The wishlist (paged by cursor). */
+export { registerWishlistRoutes } from './wishlistRoutes';

@@ -1,0 +1,28 @@
+import awsLambdaFastify, { type PromiseHandler } from '@fastify/aws-lambda';
+import type { FastifyInstance } from 'fastify';
+
+/**
+ * The HTTP API behind API Gateway (httpApi, payload 2.0) for an app built once per container
+ * (`lazyApp(...).get`). No request decorator: the app is already started when the proxy is made,
+ * and Fastify refuses decorators after start (that failed every request of a packaged function).
+ * @example export const http = lambdaHttpHandler(app.get);
+ */
+export function lambdaHttpHandler(getApp: () => Promise<FastifyInstance>): PromiseHandler & { reset(): void } {
+  let proxy: PromiseHandler | undefined;
+  let proxiedApp: FastifyInstance | undefined;
+  const handler = async (event: Parameters<PromiseHandler>[0], context: Parameters<PromiseHandler>[1]) => {
+    const app = await getApp();
+    // A rebuilt app (after a failed start, or in tests after close) gets a proxy of its own.
+    if (!proxy || proxiedApp !== app) {
+      proxy = awsLambdaFastify(app, { decorateRequest: false });
+      proxiedApp = app;
+    }
+    return proxy(event, context);
+  };
+  return Object.assign(handler as PromiseHandler, {
+    reset() {
+      proxy = undefined;
+      proxiedApp = undefined;
+    },
+  });
+}
