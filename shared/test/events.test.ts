@@ -1,4 +1,13 @@
-import { createUserEvent, InvalidEventError, parseUserEvent, toSnsPublishInput, userEventTypes } from '../src/events';
+import {
+  createUserEvent,
+  eventTypesRoutedTo,
+  InvalidEventError,
+  parseUserEvent,
+  toSnsPublishInput,
+  userEvents,
+  userEventTypes,
+} from '../src/events';
+import { filterPolicyOf, queueDefinition } from '../src/topology/definition';
 
 const userId = '0b5f4c7e-3f53-4f8e-9a3e-2d9d1d0c6a11';
 
@@ -21,7 +30,7 @@ describe('event envelope', () => {
     expect(new Date(event.occurredAt).getTime()).not.toBeNaN();
   });
 
-  it('round-trips through JSON and the strict parser', () => {
+  it('round-trips through JSON and the parser', () => {
     const event = makeCreatedEvent();
     expect(parseUserEvent(JSON.stringify(event))).toEqual(event);
   });
@@ -47,16 +56,36 @@ describe('event envelope', () => {
     expect(() => parseUserEvent(body)).toThrow(new InvalidEventError(message));
   });
 
-  it('refuses unknown fields and names the bad ones', () => {
-    const event = { ...makeCreatedEvent(), extra: true, userVersion: 0 };
+  it('reads an event with fields it does not know (an additive change) and drops them', () => {
+    const event = makeCreatedEvent();
+    const newer = { ...event, schemaVersion: 2, traceId: 't-1', payload: { ...event.payload, locale: 'fr-FR' } };
+    expect(parseUserEvent(JSON.stringify(newer))).toEqual({ ...event, schemaVersion: 2 });
+  });
+
+  it('refuses a missing or invalid field and names it', () => {
+    const { payload, ...event } = makeCreatedEvent();
+    const { email: _email, ...withoutEmail } = payload;
     try {
-      parseUserEvent(JSON.stringify(event));
+      parseUserEvent(JSON.stringify({ ...event, userVersion: 0, payload: withoutEmail }));
       throw new Error('expected a failure');
     } catch (error) {
       expect(error).toBeInstanceOf(InvalidEventError);
       const paths = (error as InvalidEventError).issues.map((issue) => issue.path);
-      expect(paths).toEqual(expect.arrayContaining(['userVersion', '']));
+      expect(paths).toEqual(expect.arrayContaining(['userVersion', 'payload.email']));
     }
+  });
+
+  it('holds producers to exactly the catalogue: a field it does not name is refused', () => {
+    expect(() =>
+      createUserEvent({
+        type: 'user.deleted',
+        userId,
+        userVersion: 2,
+        correlationId: 'req-1',
+        producer: 'auth-service',
+        payload: { deletedAt: new Date().toISOString(), reason: 'x' } as never,
+      }),
+    ).toThrow();
   });
 
   it('puts the type in the message attribute that subscriptions filter on', () => {
@@ -78,5 +107,25 @@ describe('event envelope', () => {
         'user.reactivated',
       ].sort(),
     );
+  });
+});
+
+describe('routing from the catalogue', () => {
+  it('gives each queue the event types the catalogue routes to it, and every type a queue', () => {
+    expect(eventTypesRoutedTo('user-notifications')).toEqual([
+      'user.email.verification.requested',
+      'user.password.reset.requested',
+    ]);
+    expect(eventTypesRoutedTo('user-profile-events')).toEqual([
+      'user.created',
+      'user.email.verified',
+      'user.deactivated',
+      'user.reactivated',
+      'user.deleted',
+    ]);
+    expect(filterPolicyOf(queueDefinition('user-profile-events'))).toEqual({
+      type: eventTypesRoutedTo('user-profile-events'),
+    });
+    for (const type of userEventTypes) expect(userEvents[type].queues.length).toBeGreaterThan(0);
   });
 });

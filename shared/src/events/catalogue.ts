@@ -1,66 +1,95 @@
 import { z } from 'zod';
 
 /**
- * Payload schemas of every user event, keyed by event type.
- * Changes are additive and bump `schemaVersion`; a breaking change gets a new event type.
+ * THE EVENT CATALOGUE: every user event, one entry each. To add an event type, add an entry here:
+ * - `payload`: the fields of its payload (zod). Producers are held to exactly these fields; consumers
+ *   read tolerantly (fields they do not know are dropped), so a producer may add a field first.
+ * - `schemaVersion`: bump it on an additive change; a breaking change is a new event type.
+ * - `queues`: the queues whose subscription receives it. The topology's filter policies, the
+ *   LocalStack hook and serverless.yml are derived from this (run `npm run infra:render`), and each
+ *   queue's handler is type-checked to handle exactly the types routed to it.
+ * Then publish it from the auth-service (`enqueueUserEvent` in a transaction) and handle it in the
+ * consumer of each queue listed (the compiler points at the switch that misses it).
  */
 const email = z.email().max(254);
 const isoDateTime = z.iso.datetime({ offset: true });
+const displayName = z.string().max(100).nullable();
+/** One-time token, delivered only by mail; never log it. */
+const oneTimeToken = z.string().min(32);
 
-export const userEventPayloads = {
-  'user.created': z.strictObject({
-    email,
-    displayName: z.string().max(100).nullable(),
-    roles: z.array(z.string()).min(1),
-    emailVerified: z.boolean(),
-  }),
-  'user.email.verification.requested': z.strictObject({
-    email,
-    displayName: z.string().max(100).nullable(),
-    /** One-time token, delivered only by mail; never log it. */
-    token: z.string().min(32),
-    expiresAt: isoDateTime,
-  }),
-  'user.password.reset.requested': z.strictObject({
-    email,
-    displayName: z.string().max(100).nullable(),
-    /** One-time token, delivered only by mail; never log it. */
-    token: z.string().min(32),
-    expiresAt: isoDateTime,
-  }),
-  'user.email.verified': z.strictObject({
-    email,
-    verifiedAt: isoDateTime,
-  }),
-  'user.deactivated': z.strictObject({
-    deactivatedAt: isoDateTime,
-    reason: z.string().max(500).nullable(),
-  }),
-  'user.reactivated': z.strictObject({
-    reactivatedAt: isoDateTime,
-  }),
-  /** Erasure: consumers delete the user's personal data and keep only a tombstone. */
-  'user.deleted': z.strictObject({
-    deletedAt: isoDateTime,
-  }),
-} as const;
+export const userEvents = {
+  'user.created': {
+    description: 'An account was registered (or bootstrapped).',
+    schemaVersion: 1,
+    queues: ['user-profile-events'],
+    payload: { email, displayName, roles: z.array(z.string()).min(1), emailVerified: z.boolean() },
+  },
+  'user.email.verification.requested': {
+    description: 'A verification mail must be sent (registration, or a resend).',
+    schemaVersion: 1,
+    queues: ['user-notifications'],
+    payload: { email, displayName, token: oneTimeToken, expiresAt: isoDateTime },
+  },
+  'user.password.reset.requested': {
+    description: 'A password-reset mail must be sent.',
+    schemaVersion: 1,
+    queues: ['user-notifications'],
+    payload: { email, displayName, token: oneTimeToken, expiresAt: isoDateTime },
+  },
+  'user.email.verified': {
+    description: 'The owner proved the email address.',
+    schemaVersion: 1,
+    queues: ['user-profile-events'],
+    payload: { email, verifiedAt: isoDateTime },
+  },
+  'user.deactivated': {
+    description: 'An admin deactivated the account; it can be reactivated.',
+    schemaVersion: 1,
+    queues: ['user-profile-events'],
+    payload: { deactivatedAt: isoDateTime, reason: z.string().max(500).nullable() },
+  },
+  'user.reactivated': {
+    description: 'An admin reactivated the account.',
+    schemaVersion: 1,
+    queues: ['user-profile-events'],
+    payload: { reactivatedAt: isoDateTime },
+  },
+  'user.deleted': {
+    description: 'Erasure: consumers delete the personal data and keep only a tombstone.',
+    schemaVersion: 1,
+    queues: ['user-profile-events'],
+    payload: { deletedAt: isoDateTime },
+  },
+} as const satisfies Record<string, EventDefinition>;
 
-export type UserEventType = keyof typeof userEventPayloads;
-export type UserEventPayload<T extends UserEventType> = z.infer<(typeof userEventPayloads)[T]>;
+export interface EventDefinition {
+  description: string;
+  schemaVersion: number;
+  /** Names of the queues (topology) that receive it. */
+  queues: readonly string[];
+  payload: z.ZodRawShape;
+}
 
-export const userEventTypes = Object.keys(userEventPayloads) as UserEventType[];
+export type UserEventType = keyof typeof userEvents;
+export type UserEventPayload<T extends UserEventType> = z.infer<z.ZodObject<(typeof userEvents)[T]['payload']>>;
 
-/** Current schema version of each event type; bump on an additive change. */
-export const userEventSchemaVersions: Record<UserEventType, number> = {
-  'user.created': 1,
-  'user.email.verification.requested': 1,
-  'user.password.reset.requested': 1,
-  'user.email.verified': 1,
-  'user.deactivated': 1,
-  'user.reactivated': 1,
-  'user.deleted': 1,
-};
+export const userEventTypes = Object.keys(userEvents) as UserEventType[];
+
+/** The queue names the catalogue routes to (the topology checks that it defines each). */
+export type RoutedQueueName = (typeof userEvents)[UserEventType]['queues'][number];
+
+/** The event types routed to queue Q. */
+export type EventTypesRoutedTo<Q extends string> = {
+  [T in UserEventType]: Q extends (typeof userEvents)[T]['queues'][number] ? T : never;
+}[UserEventType];
+
+/** The event types routed to a queue, in catalogue order: its subscription's filter policy. */
+export function eventTypesRoutedTo<Q extends RoutedQueueName>(queue: Q): EventTypesRoutedTo<Q>[] {
+  return userEventTypes.filter((type) =>
+    (userEvents[type].queues as readonly string[]).includes(queue),
+  ) as EventTypesRoutedTo<Q>[];
+}
 
 export function isUserEventType(value: string): value is UserEventType {
-  return Object.hasOwn(userEventPayloads, value);
+  return Object.hasOwn(userEvents, value);
 }

@@ -1,13 +1,6 @@
 import { z } from 'zod';
 import { v7 as uuidv7 } from 'uuid';
-import {
-  isUserEventType,
-  userEventPayloads,
-  userEventSchemaVersions,
-  userEventTypes,
-  type UserEventPayload,
-  type UserEventType,
-} from './catalogue';
+import { isUserEventType, userEvents, userEventTypes, type UserEventPayload, type UserEventType } from './catalogue';
 
 /** The SNS/SQS message attribute that carries the event type; subscriptions filter on it. */
 export const EVENT_TYPE_ATTRIBUTE = 'type';
@@ -22,23 +15,43 @@ const envelopeFields = {
   userVersion: z.number().int().positive(),
 };
 
-function envelopeSchemaFor<T extends UserEventType>(type: T) {
+/** What a producer may send: exactly the envelope and the catalogue's payload, nothing more. */
+function producerSchemaFor<T extends UserEventType>(type: T) {
   return z.strictObject({
     ...envelopeFields,
     type: z.literal(type),
-    payload: userEventPayloads[type],
+    payload: z.strictObject(userEvents[type].payload),
   });
 }
 
-type EnvelopeSchemas = { [T in UserEventType]: ReturnType<typeof envelopeSchemaFor<T>> };
+/**
+ * What a consumer accepts (a tolerant reader): the same fields and rules, but fields it does not
+ * know are dropped, not refused, so a producer can add one (an additive change) before every
+ * consumer knows it, and no consumer sends such an event to its DLQ.
+ */
+function consumerSchemaFor<T extends UserEventType>(type: T) {
+  return z.object({
+    ...envelopeFields,
+    type: z.literal(type),
+    payload: z.object(userEvents[type].payload),
+  });
+}
 
-/** One strict schema per event type: the envelope with that type's payload. */
+// Typed loosely: zod cannot infer a payload from a generic index; UserEvent below is the precise type.
+type EventSchemas = Record<UserEventType, z.ZodType>;
+
+/** One strict schema per event type: the envelope with that type's payload, as producers write it. */
 export const userEventSchemas = Object.fromEntries(
-  userEventTypes.map((type) => [type, envelopeSchemaFor(type)]),
-) as unknown as EnvelopeSchemas;
+  userEventTypes.map((type) => [type, producerSchemaFor(type)]),
+) as unknown as EventSchemas;
 
+const userEventReaders = Object.fromEntries(
+  userEventTypes.map((type) => [type, consumerSchemaFor(type)]),
+) as unknown as EventSchemas;
+
+/** An event of type T (or any of the union): the envelope's fields, its type, and that type's payload. */
 export type UserEvent<T extends UserEventType = UserEventType> = {
-  [K in T]: z.infer<EnvelopeSchemas[K]>;
+  [K in T]: z.infer<z.ZodObject<typeof envelopeFields>> & { type: K; payload: UserEventPayload<K> };
 }[T];
 
 export interface NewUserEvent<T extends UserEventType> {
@@ -60,7 +73,7 @@ export function createUserEvent<T extends UserEventType>(input: NewUserEvent<T>)
   const candidate = {
     id: uuidv7(),
     type: input.type,
-    schemaVersion: userEventSchemaVersions[input.type],
+    schemaVersion: userEvents[input.type].schemaVersion,
     occurredAt: (input.occurredAt ?? new Date()).toISOString(),
     producer: input.producer,
     correlationId: input.correlationId,
@@ -68,7 +81,7 @@ export function createUserEvent<T extends UserEventType>(input: NewUserEvent<T>)
     userVersion: input.userVersion,
     payload: input.payload,
   };
-  return userEventSchemas[input.type].parse(candidate) as UserEvent<T>;
+  return userEventSchemas[input.type].parse(candidate) as unknown as UserEvent<T>;
 }
 
 export class InvalidEventError extends Error {
@@ -82,9 +95,9 @@ export class InvalidEventError extends Error {
 }
 
 /**
- * Parses a message body strictly into a known event. Throws InvalidEventError for malformed
- * JSON, an unknown type or a body that does not match its schema: the caller lets such a
- * message fail so that it reaches the DLQ instead of being dropped.
+ * Parses a message body into a known event, reading tolerantly: fields the catalogue does not name
+ * are dropped. Throws InvalidEventError for malformed JSON, an unknown type, or a missing or invalid
+ * field: such a message can never succeed, and the caller sends it to the DLQ instead of dropping it.
  */
 export function parseUserEvent(body: string | unknown): UserEvent {
   let value: unknown = body;
@@ -99,12 +112,12 @@ export function parseUserEvent(body: string | unknown): UserEvent {
   if (typeof type !== 'string' || !isUserEventType(type)) {
     throw new InvalidEventError(`unknown event type: ${JSON.stringify(type ?? null)}`);
   }
-  const result = userEventSchemas[type].safeParse(value);
+  const result = userEventReaders[type].safeParse(value);
   if (!result.success) {
     throw new InvalidEventError(
       `invalid ${type} event`,
       result.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
     );
   }
-  return result.data as UserEvent;
+  return result.data as unknown as UserEvent;
 }

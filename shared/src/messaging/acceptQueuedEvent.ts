@@ -1,14 +1,12 @@
 import type { Logger } from 'pino';
 import { InvalidEventError, parseUserEvent, type UserEvent } from '../events/envelope';
 import { withCorrelationId } from '../logging/logger';
-import { queueDefinition, type QueueName, type topology } from '../topology/definition';
+import type { EventTypesRoutedTo } from '../events/catalogue';
+import { queueDefinition, type QueueName } from '../topology/definition';
 import { retryLater, type HandlerResult, type QueueMessage } from './queueMessage';
 
-/** The event types a queue receives: its subscription's filter policy in the topology. */
-export type QueuedEventType<Q extends QueueName> = Extract<
-  (typeof topology.queues)[number],
-  { name: Q }
->['subscription']['eventTypes'][number];
+/** The event types a queue receives: those the catalogue routes to it (its subscription's filter policy). */
+export type QueuedEventType<Q extends QueueName> = EventTypesRoutedTo<Q>;
 
 export type AcceptedEvent<Q extends QueueName> =
   { accepted: true; event: UserEvent<QueuedEventType<Q>>; log: Logger } | { accepted: false; result: HandlerResult };

@@ -1,4 +1,4 @@
-import type { UserEventType } from '../events/catalogue';
+import { eventTypesRoutedTo, type RoutedQueueName, type UserEventType } from '../events/catalogue';
 
 /**
  * The SNS/SQS topology, defined once. Three renderers read it: the emulator provisioner
@@ -49,9 +49,8 @@ export const topology = {
         maxReceiveCount: 5,
         messageRetentionSeconds: FOURTEEN_DAYS,
       },
-      subscription: {
-        eventTypes: ['user.created', 'user.email.verified', 'user.deactivated', 'user.reactivated', 'user.deleted'],
-      },
+      // Which event types: the catalogue's `queues` (shared/src/events/catalogue.ts).
+      subscription: { eventTypes: eventTypesRoutedTo('user-profile-events') },
     },
     {
       logicalId: 'UserNotificationsQueue',
@@ -65,14 +64,18 @@ export const topology = {
         maxReceiveCount: 5,
         messageRetentionSeconds: FOURTEEN_DAYS,
       },
-      subscription: {
-        eventTypes: ['user.email.verification.requested', 'user.password.reset.requested'],
-      },
+      subscription: { eventTypes: eventTypesRoutedTo('user-notifications') },
     },
   ],
 } as const satisfies TopologyDefinition;
 
 export type QueueName = (typeof topology.queues)[number]['name'];
+
+// Compile-time agreement with the catalogue: every queue an event is routed to exists here, and
+// every queue here receives at least one event type.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const catalogueRoutesToTheseQueues: Same<RoutedQueueName, QueueName> = true;
+void catalogueRoutesToTheseQueues;
 
 /** The SNS filter policy of a subscription: match the `type` attribute against its event types. */
 export function filterPolicyOf(queue: QueueDefinition): { type: string[] } {

@@ -1,7 +1,24 @@
-import type { UserEvent } from '@platform/shared/events';
+import type { EventTypesRoutedTo, UserEvent } from '@platform/shared/events';
 import type { Mail } from './mailTransport';
 
-export type MailEvent = UserEvent<'user.email.verification.requested' | 'user.password.reset.requested'>;
+/** The events of user-notifications: what the catalogue routes to that queue. */
+export type MailEvent = UserEvent<EventTypesRoutedTo<'user-notifications'>>;
+
+/** One mail per event type; a type newly routed to user-notifications fails to compile until it has one. */
+const mails: Record<MailEvent['type'], { path: string; subject: string; action: string; ignore: string }> = {
+  'user.email.verification.requested': {
+    path: '/verify-email',
+    subject: 'Confirm your email address',
+    action: 'confirm your email address',
+    ignore: 'If you did not create an account, you can ignore this mail.',
+  },
+  'user.password.reset.requested': {
+    path: '/reset-password',
+    subject: 'Reset your password',
+    action: 'choose a new password',
+    ignore: 'If you did not ask for this, ignore this mail: your password stays as it is.',
+  },
+};
 
 const escapeHtml = (value: string) =>
   value.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!);
@@ -9,19 +26,15 @@ const escapeHtml = (value: string) =>
 /** The mail for a verification or reset event: a link to the web app carrying the one-time token. */
 export function mailFor(event: MailEvent, publicAppUrl: string): Mail {
   const { email, displayName, token, expiresAt } = event.payload;
-  const verification = event.type === 'user.email.verification.requested';
-  const link = new URL(verification ? '/verify-email' : '/reset-password', publicAppUrl);
+  const { path, subject, action, ignore } = mails[event.type];
+  const link = new URL(path, publicAppUrl);
   link.searchParams.set('token', token);
   const greeting = `Hello${displayName ? ` ${displayName}` : ''},`;
-  const action = verification ? 'confirm your email address' : 'choose a new password';
-  const ignore = verification
-    ? 'If you did not create an account, you can ignore this mail.'
-    : 'If you did not ask for this, ignore this mail: your password stays as it is.';
   const expiry = `The link is valid until ${new Date(expiresAt).toUTCString()} and works once.`;
   return {
     id: event.id,
     to: email,
-    subject: verification ? 'Confirm your email address' : 'Reset your password',
+    subject,
     text: `${greeting}\n\nOpen this link to ${action}:\n${link.href}\n\n${expiry}\n${ignore}\n`,
     html:
       `<p>${escapeHtml(greeting)}</p><p><a href="${escapeHtml(link.href)}">Click here to ${action}</a>.</p>` +

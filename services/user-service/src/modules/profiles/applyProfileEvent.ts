@@ -1,7 +1,6 @@
-import type { UserEvent } from '@platform/shared/events';
 import type { Database, Prisma } from '../../infrastructure/database';
 import { isSettled, recordEvent, retryOnceOnUniqueViolation } from '../inbox';
-import { eraseProfile, type LockedProfile, profileEventEffect } from './profileEventEffects';
+import { eraseProfile, type LockedProfile, type ProfileEvent, profileEventEffect } from './profileEventEffects';
 
 export type ProfileEventOutcome = 'applied' | 'duplicate' | 'stale' | 'profile-missing';
 
@@ -11,7 +10,7 @@ export type ProfileEventOutcome = 'applied' | 'duplicate' | 'stale' | 'profile-m
  * profile reflects is recorded as ignored; an event for a profile not created yet is recorded as
  * failed and left for SQS to redeliver.
  */
-export function applyProfileEvent(prisma: Database, event: UserEvent): Promise<ProfileEventOutcome> {
+export function applyProfileEvent(prisma: Database, event: ProfileEvent): Promise<ProfileEventOutcome> {
   return retryOnceOnUniqueViolation(() =>
     prisma.$transaction(async (tx) => {
       // Lock first, then read the inbox: a concurrent delivery of the same event waits on the lock
