@@ -20,17 +20,22 @@ export const E2E_REDIS_URL = process.env.E2E_REDIS_URL ?? process.env.TEST_REDIS
 export const E2E_ADMIN = { email: 'e2e-admin@example.com', password: 'e2e-admin-password-Quokka-42' };
 
 /**
- * Fresh, migrated databases `e2e_<runId>_auth` / `_user` on the host's Postgres, migrated the way
- * `npm run db:migrate` does. Returns their URLs (as AUTH_DATABASE_URL / USER_DATABASE_URL) and a drop.
+ * Fresh, migrated databases `e2e_<runId>_auth` / `_user` on the host's Postgres (`<prefix>_…` with
+ * another prefix, e.g. `bench` for `npm run bench`), migrated the way `npm run db:migrate` does.
+ * Returns their URLs (as AUTH_DATABASE_URL / USER_DATABASE_URL) and a drop.
  */
 export async function freshDatabases(
   runId: string,
-  { migrate = true, serverUrl = E2E_POSTGRES_URL }: { migrate?: boolean; serverUrl?: string } = {},
+  {
+    migrate = true,
+    serverUrl = E2E_POSTGRES_URL,
+    prefix = 'e2e',
+  }: { migrate?: boolean; serverUrl?: string; prefix?: string } = {},
 ): Promise<{ env: Record<string, string>; drop: () => Promise<void> }> {
   const env: Record<string, string> = {};
   const urls: string[] = [];
   for (const database of selectDatabases(undefined, () => undefined)) {
-    const url = withDatabase(serverUrl, `e2e_${runId}_${database.service.replace(/-service$/, '')}`);
+    const url = withDatabase(serverUrl, `${prefix}_${runId}_${database.service.replace(/-service$/, '')}`);
     await dropDatabase(url);
     if (migrate)
       await applyMigrations({
@@ -64,10 +69,13 @@ export async function freshRedisDatabase(index: number, baseUrl = E2E_REDIS_URL)
   return url.toString();
 }
 
-/** An in-process fauxqs SNS/SQS emulator on a free port, provisioned with the topology. */
-export async function startEmulator(prefix = ''): Promise<{ env: Record<string, string>; stop: () => Promise<void> }> {
+/** An in-process fauxqs SNS/SQS emulator on `port` (default: a free one), provisioned with the topology. */
+export async function startEmulator(
+  prefix = '',
+  { port = 0 }: { port?: number } = {},
+): Promise<{ env: Record<string, string>; stop: () => Promise<void> }> {
   const { startFauxqs } = await import('fauxqs');
-  const server = await startFauxqs({ port: 0, logger: false });
+  const server = await startFauxqs({ port, logger: false });
   const env = {
     AWS_ENDPOINT_URL: server.address,
     AWS_REGION: 'us-east-1',
