@@ -88,7 +88,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['scripts/**/*.ts', 'test/**/*.ts'],
+    files: ['scripts/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
     rules: restrict(sharedOnlyThroughEntries),
   },
   {
