@@ -2,6 +2,7 @@ import type { ConsumerResult } from './consumerBench';
 import type { LatencyPhase, LatencyResult } from './latencyBench';
 import type { RelayResult } from './relayBench';
 import { ratio } from './stats';
+import type { Throughput } from './watch';
 
 export const STAGES = ['consumer', 'relay', 'latency'] as const;
 export type Stage = (typeof STAGES)[number];
@@ -170,6 +171,7 @@ function details(report: BenchReport): string[] {
     out.push(
       `- consumer: the ${int(consumer.events)} events were published through the topic (so each arrives wrapped as SNS delivers it, raw delivery) before the user-service started; ` +
         `rate from the first profile row seen in user_db to the last (polled every 20 ms; start-up ${seconds(consumer.service.startupMs)} before the first). ` +
+        cpuText('user-service', consumer.service) +
         `Inbox rows processed: ${int(consumer.service.processedInboxRows)}; left in the queue: ${consumer.service.leftInQueue}; in the DLQ: ${consumer.service.inDeadLetterQueue}; exit on SIGTERM: ${consumer.service.exit}. ` +
         `Raw drains: ${consumer.baseline.runs.map((run) => `${run.pollers} → ${int(run.perSecond)}/s`).join(', ')}.`,
     );
@@ -177,6 +179,7 @@ function details(report: BenchReport): string[] {
   if (relay) {
     out.push(
       `- relay: the ${int(relay.events)} rows were inserted by SQL before the auth-service started; rate from the first row seen published to the last (start-up ${seconds(relay.service.startupMs)} before the first). ` +
+        cpuText('auth-service', relay.service) +
         `Messages that reached user-profile-events: ${int(relay.service.deliveredToQueue)}; exit on SIGTERM: ${relay.service.exit}. ` +
         `Raw PublishBatch: ${relay.baseline.runs.map((run) => `${run.inFlight} in flight → ${int(run.perSecond)}/s`).join(', ')}.`,
     );
@@ -201,6 +204,15 @@ function details(report: BenchReport): string[] {
     '- raw baselines: plain AWS SDK v3 clients in a process of their own (bench/rawClient.ts), against the same emulator and topology.',
   );
   return out;
+}
+
+/** CPU per event of the service and of the emulator over the measured window. */
+function cpuText(service: string, { cpu }: Throughput): string {
+  if (!cpu) return '';
+  return (
+    `CPU per event: ${service} ${cpu.serviceMsPerItem.toFixed(2)} ms (${cpu.serviceCores.toFixed(2)} of a core), ` +
+    `the bench process with the emulator ${cpu.emulatorMsPerItem.toFixed(2)} ms (${cpu.emulatorCores.toFixed(2)} of a core). `
+  );
 }
 
 /** Where the latency of a phase went, cut at the outbox row's published_at (as the relay sets it). */

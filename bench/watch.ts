@@ -1,4 +1,5 @@
 import type { ManagedProcess } from '../test/e2e/processes';
+import { ownCpuMs, processCpuMs } from './cpu';
 import { liveCounter } from './progress';
 import { perSecond } from './stats';
 
@@ -9,6 +10,11 @@ export interface Throughput {
   perSecond: number;
   /** From the start of the watch (the process start) to the first observed progress. */
   startupMs: number;
+  /**
+   * CPU time over the same window, per item: of the watched service process, and of the bench
+   * process (almost all of it the in-process emulator). Absent without /proc.
+   */
+  cpu?: { serviceMsPerItem: number; serviceCores: number; emulatorMsPerItem: number; emulatorCores: number };
 }
 
 /**
@@ -30,13 +36,18 @@ export async function watchUntilDone(options: {
   const { label, total, countDone, process: managed, pollMs = 20, stallMs = 60_000, waitOnly = false } = options;
   const counter = liveCounter(label);
   const startedAt = performance.now();
-  let first: { at: number; count: number } | undefined;
+  let first: { at: number; count: number; serviceCpu: number | undefined; ownCpu: number } | undefined;
+  let end = { serviceCpu: undefined as number | undefined, ownCpu: 0 };
   let last = { at: startedAt, count: 0 };
   for (;;) {
     const count = await countDone();
     const now = performance.now();
-    if (count > 0 && !first) first = { at: now, count };
-    if (count !== last.count) last = { at: now, count };
+    if (count > 0 && !first)
+      first = { at: now, count, serviceCpu: processCpuMs(managed?.child.pid), ownCpu: ownCpuMs() };
+    if (count !== last.count) {
+      last = { at: now, count };
+      end = { serviceCpu: processCpuMs(managed?.child.pid), ownCpu: ownCpuMs() };
+    }
     const rate = first && now > first.at ? perSecond(count - first.count, now - first.at) : 0;
     counter.update(`${count}/${total}${rate ? `, ${Math.round(rate)}/s` : ''}`);
     if (count >= total) break;
@@ -56,7 +67,25 @@ export async function watchUntilDone(options: {
   }
   if (counted <= 0 || elapsedMs <= 0)
     throw new Error(`${label}: all ${total} were done between two polls; too few to measure (raise --events)`);
-  const result = { counted, elapsedMs, perSecond: perSecond(counted, elapsedMs), startupMs: first!.at - startedAt };
+  const serviceCpuMs =
+    end.serviceCpu !== undefined && first!.serviceCpu !== undefined ? end.serviceCpu - first!.serviceCpu : undefined;
+  const emulatorCpuMs = end.ownCpu - first!.ownCpu;
+  const result: Throughput = {
+    counted,
+    elapsedMs,
+    perSecond: perSecond(counted, elapsedMs),
+    startupMs: first!.at - startedAt,
+    ...(serviceCpuMs !== undefined
+      ? {
+          cpu: {
+            serviceMsPerItem: serviceCpuMs / counted,
+            serviceCores: serviceCpuMs / elapsedMs,
+            emulatorMsPerItem: emulatorCpuMs / counted,
+            emulatorCores: emulatorCpuMs / elapsedMs,
+          },
+        }
+      : {}),
+  };
   counter.done(
     `${total}/${total}; ${Math.round(result.perSecond)}/s over the last ${counted} (${(elapsedMs / 1000).toFixed(2)} s)`,
   );
