@@ -33,7 +33,7 @@ export async function consumerBench(stack: BenchStack, count: number): Promise<C
     await stack.preload(events, stack.profileQueue.url);
     const result = await rawDrain(stack, count, pollers);
     step(
-      `consumer baseline: ${pollers} pollers drained ${count} in ${(result.elapsedMs / 1000).toFixed(2)} s: ${Math.round(result.perSecond)}/s`,
+      `consumer baseline: ${pollers} poller${pollers === 1 ? '' : 's'} drained ${count} in ${(result.elapsedMs / 1000).toFixed(2)} s: ${Math.round(result.perSecond)}/s`,
     );
     runs.push({ pollers, perSecond: result.perSecond, elapsedMs: result.elapsedMs });
   }

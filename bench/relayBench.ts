@@ -30,7 +30,7 @@ export async function relayBench(stack: BenchStack, count: number): Promise<Rela
     await stack.purgeQueues();
     const result = await rawPublish(stack, count, inFlight);
     step(
-      `relay baseline: ${inFlight} PublishBatch calls in flight: ${count} in ${(result.elapsedMs / 1000).toFixed(2)} s: ${Math.round(result.perSecond)}/s`,
+      `relay baseline: ${inFlight} PublishBatch call${inFlight === 1 ? '' : 's'} in flight: ${count} in ${(result.elapsedMs / 1000).toFixed(2)} s: ${Math.round(result.perSecond)}/s`,
     );
     runs.push({ inFlight, perSecond: result.perSecond, elapsedMs: result.elapsedMs });
   }

@@ -88,7 +88,7 @@ export function renderReport(report: BenchReport): string {
     rows.push([
       `consumer: the user-service's profile worker applies ${int(consumer.events)} \`user.created\``,
       `${int(consumer.service.perSecond)} events/s`,
-      `${int(baseline.perSecond)} events/s: raw ReceiveMessage(10) + DeleteMessageBatch, ${baseline.pollers} pollers (best of ${baseline.runs.map((run) => run.pollers).join('/')})`,
+      `${int(baseline.perSecond)} events/s: raw ReceiveMessage(10) + DeleteMessageBatch, ${baseline.pollers} ${baseline.pollers === 1 ? 'poller' : 'pollers'} (best of ${baseline.runs.map((run) => run.pollers).join('/')})`,
       fixed(ratio(consumer.service.perSecond, baseline.perSecond)),
       '≥ 2,000 events/s',
       verdict('consumer events/s'),
@@ -145,7 +145,7 @@ export function renderReport(report: BenchReport): string {
   const lines = [
     `# npm run bench: ${report.startedAt}`,
     '',
-    `- machine: ${env.machine}; load average ${env.loadAverage.before.toFixed(1)} before the run${busy(env.loadAverage) ? ' (**other work was running: figures are noisier than usual**)' : ''}`,
+    `- machine: ${env.machine}; load average ${env.loadAverage.before.toFixed(1)} before the run${busy(env.loadAverage) ? ' (**the machine was busy just before: figures may be noisier than usual**)' : ''}`,
     `- Node ${env.node}; commit ${env.commit}${env.uncommitted.length ? ` with uncommitted changes in ${summarizePaths(env.uncommitted)}` : ''}`,
     `- services: ${env.services}`,
     `- SNS/SQS: ${env.emulator}`,
