@@ -25,7 +25,12 @@ export async function enqueueUserEvent<T extends UserEventType>(tx: Pick<Tx, 'ou
     payload: entry.payload,
   });
   await tx.outboxEvent.create({
-    data: { id: event.id, type: event.type, payload: event as unknown as Prisma.InputJsonValue },
+    data: {
+      id: event.id,
+      type: event.type,
+      userId: event.userId,
+      payload: event as unknown as Prisma.InputJsonValue,
+    },
   });
   return event;
 }
