@@ -81,6 +81,9 @@ export async function buildApp(deps: AuthAppDeps = {}): Promise<AuthApp> {
         topicArn: userEventsTopicArn,
         logger: scope.logger,
         batchSize: config.OUTBOX_RELAY_BATCH_SIZE,
+        publishConcurrency: config.OUTBOX_RELAY_PUBLISH_CONCURRENCY,
+        publishTimeoutMs: config.OUTBOX_RELAY_PUBLISH_TIMEOUT_MS,
+        leaseSeconds: config.OUTBOX_RELAY_LEASE_SECONDS,
       });
       let relayLoop: ReturnType<typeof startRelayLoop> | undefined;
       if (deps.runOutboxRelay !== false) {
@@ -88,7 +91,6 @@ export async function buildApp(deps: AuthAppDeps = {}): Promise<AuthApp> {
           relayLoop = startRelayLoop({
             publish: publishPendingOutboxEvents,
             intervalMs: config.OUTBOX_RELAY_INTERVAL_MS,
-            batchSize: config.OUTBOX_RELAY_BATCH_SIZE,
             logger: scope.logger,
           });
           return relayLoop.stop;

@@ -6,7 +6,8 @@ import { buildApp } from './app';
  * Lambda entry points, from the same buildApp as the server:
  * - `http`: the HTTP API behind API Gateway (httpApi). No in-process relay: a frozen Lambda cannot
  *   run timers; the scheduled `relay` publishes instead.
- * - `relay`: every minute, publishes pending outbox events until the backlog is drained or time runs short.
+ * - `relay`: every minute, publishes pending outbox events until a run publishes nothing (the backlog is
+ *   drained, or what is left waits for its backoff) or time runs short.
  * The app is built once per container and reused while it is warm; a failed build is retried (lazyApp).
  */
 const app = lazyApp(() => buildApp({ runOutboxRelay: false }));
@@ -23,8 +24,9 @@ export async function relay(_event: unknown, context: Pick<Context, 'getRemainin
     const run = await auth.publishPendingOutboxEvents();
     published += run.published;
     failed += run.failed;
-    // Done when a run found less than a full batch, or the endpoint is failing (backoff applies).
-    if (run.failed > 0 || run.published < auth.config.OUTBOX_RELAY_BATCH_SIZE) break;
+    // Done when a run published nothing: nothing is due, or the endpoint is failing (backoff applies).
+    // A run that published something may have let a user's next event go: run again.
+    if (run.published === 0) break;
   }
   log.info({ published, failed }, 'scheduled outbox relay run');
   return { published, failed };

@@ -57,8 +57,42 @@ export const authConfigSchema = commonEnv
       .int()
       .min(50)
       .default(1000)
-      .describe('How often the in-process relay publishes pending outbox events'),
-    OUTBOX_RELAY_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(50).describe('Rows claimed per relay run'),
+      .describe(
+        'How long the in-process relay waits after a run that published nothing; a run that published ' +
+          'something, and a commit that wrote events (nudge), run the next one at once',
+      ),
+    OUTBOX_RELAY_BATCH_SIZE: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(1000)
+      .default(200)
+      .describe('Rows one relay run claims (at most the earliest unpublished event of each user)'),
+    OUTBOX_RELAY_PUBLISH_CONCURRENCY: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(64)
+      .default(8)
+      .describe('SNS PublishBatch calls (10 events each) one relay run has in flight at once'),
+    OUTBOX_RELAY_PUBLISH_TIMEOUT_MS: z.coerce
+      .number()
+      .int()
+      .min(100)
+      .default(10_000)
+      .describe(
+        "How long one relay run's publishing may take (SDK retries included); entries without an answer " +
+          'by then count as failed and back off',
+      ),
+    OUTBOX_RELAY_LEASE_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .default(60)
+      .describe(
+        "How long a claimed row stays reserved for the relay that claimed it; a crashed relay's rows are " +
+          'taken over after this. Must exceed twice OUTBOX_RELAY_PUBLISH_TIMEOUT_MS',
+      ),
     LOGIN_LOCKOUT_THRESHOLD: z.coerce
       .number()
       .int()
@@ -75,6 +109,10 @@ export const authConfigSchema = commonEnv
   .refine((config) => config.NODE_ENV !== 'production' || config.AUTH_SIGNING_KEYS, {
     path: ['AUTH_SIGNING_KEYS'],
     message: 'is required in production (no key may be generated there)',
+  })
+  .refine((config) => config.OUTBOX_RELAY_LEASE_SECONDS * 1000 > 2 * config.OUTBOX_RELAY_PUBLISH_TIMEOUT_MS, {
+    path: ['OUTBOX_RELAY_LEASE_SECONDS'],
+    message: 'must exceed twice OUTBOX_RELAY_PUBLISH_TIMEOUT_MS, so that a row is marked before its lease runs out',
   })
   .refine((config) => !config.AUTH_BOOTSTRAP_ADMIN_EMAIL === !config.AUTH_BOOTSTRAP_ADMIN_PASSWORD, {
     path: ['AUTH_BOOTSTRAP_ADMIN_PASSWORD'],

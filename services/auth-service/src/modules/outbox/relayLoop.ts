@@ -2,18 +2,17 @@ import type { FastifyBaseLogger as Logger } from 'fastify';
 import type { PublishPendingOutboxEvents } from './outboxRelay';
 
 /**
- * Runs the relay in-process: every `intervalMs`, and soon after `nudge()` (a commit that wrote
- * events), never two runs at once. A full batch runs again at once to drain a backlog.
+ * Runs the relay in-process, never two runs at once: a run that published something runs again at
+ * once (it drains a backlog, and publishing a user's event lets that user's next one go), and so
+ * does `nudge()` (a commit that wrote events); otherwise the next run is `intervalMs` later.
  */
 export function startRelayLoop({
   publish,
   intervalMs,
-  batchSize,
   logger,
 }: {
   publish: PublishPendingOutboxEvents;
   intervalMs: number;
-  batchSize: number;
   logger: Logger;
 }) {
   let timer: NodeJS.Timeout | undefined;
@@ -32,7 +31,7 @@ export function startRelayLoop({
       return;
     }
     running = publish()
-      .then((result) => (result.published >= batchSize && result.failed === 0 ? 0 : intervalMs))
+      .then((result) => (result.published > 0 ? 0 : intervalMs))
       .catch((error: unknown) => {
         logger.warn({ err: error }, 'outbox relay run failed');
         return intervalMs;
