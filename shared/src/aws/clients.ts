@@ -18,7 +18,17 @@ export interface AwsClientOptions {
   region?: string;
   endpoint?: string | undefined;
   maxAttempts?: number;
+  /**
+   * How long one HTTP request may take before it is aborted (and retried by the SDK). Without it a
+   * request that never answers hangs forever. An SQS client that long-polls needs more than its
+   * longest WaitTimeSeconds. Default 10 s.
+   */
+  requestTimeoutMs?: number;
 }
+
+/** Connecting to the endpoint: a down endpoint fails fast instead of hanging. */
+const CONNECTION_TIMEOUT_MS = 3_000;
+const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 
 /**
  * The region and the settings every SDK client gets (endpoint from AWS_ENDPOINT_URL unless given). A service
@@ -32,6 +42,10 @@ export function awsClientConfig(options: AwsClientOptions = {}) {
     region,
     ...(endpoint ? { endpoint } : {}),
     ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
+    requestHandler: {
+      connectionTimeout: CONNECTION_TIMEOUT_MS,
+      requestTimeout: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    },
   };
   return { region, endpoint, clientConfig };
 }

@@ -10,7 +10,8 @@ import { awsClientConfig, type AwsClientOptions, type AwsClients } from './clien
 export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
   const { region, endpoint, clientConfig } = awsClientConfig(options);
   const sns = new SNSClient(clientConfig);
-  const sqs = new SQSClient(clientConfig);
+  // Long polls wait up to 20 s: the SQS client allows that plus a margin.
+  const sqs = new SQSClient(awsClientConfig({ requestTimeoutMs: 25_000, ...options }).clientConfig);
   const sts = new STSClient(clientConfig);
   return {
     sns,
