@@ -119,6 +119,8 @@ export async function startBenchStack(runId: string, logDir: string): Promise<Be
       // load balancer do; otherwise the per-IP limit of POST /auth/register (10 per 10 min) stops the run.
       AUTH_TRUST_PROXY: 'true',
       ...(await productionSecrets()),
+      // Profiling: BENCH_NODE_OPTIONS='--cpu-prof --cpu-prof-dir=/tmp/prof' npm run bench -- --only consumer
+      ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
     };
     const profileQueue = queueUrls('user-profile-events');
     const notificationQueue = queueUrls('user-notifications');

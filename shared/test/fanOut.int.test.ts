@@ -1,7 +1,7 @@
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import pino from 'pino';
-import { acknowledge, retryLater, startQueueWorker } from '../src/messaging';
+import { acknowledge, perMessage, retryLater, startQueueWorker } from '../src/messaging';
 import { createAwsClients } from '../src/aws';
 import { createUserEvent, toSnsPublishInput, type UserEventType } from '../src/events';
 import { topology } from '../src/topology';
@@ -89,13 +89,14 @@ describe('the topology on a real SNS/SQS endpoint', () => {
       sqs: clients.sqs,
       queueName: queue.name,
       queueUrl: queue.url,
+      deadLetterQueueUrl: queue.deadLetterQueue.url,
       logger: pino({ level: 'silent' }),
       waitTimeSeconds: 1,
       retryBackoff: { baseSeconds: 0, maxSeconds: 0 },
-      handler: async (message) => {
+      handler: perMessage(async (message) => {
         if (message.body.includes(event.id)) attempts.push(message.receiveCount);
         return message.body.includes(event.id) ? retryLater('always failing') : acknowledge('other');
-      },
+      }),
     });
     try {
       await publish(event);
@@ -121,12 +122,13 @@ describe('the topology on a real SNS/SQS endpoint', () => {
       sqs: clients.sqs,
       queueName: queue.name,
       queueUrl: queue.url,
+      deadLetterQueueUrl: queue.deadLetterQueue.url,
       logger: pino({ level: 'silent' }),
       waitTimeSeconds: 1,
-      handler: async (message) => {
+      handler: perMessage(async (message) => {
         if (message.body.includes(event.id)) resolveHandled();
         return acknowledge('applied');
-      },
+      }),
     });
     await publish(event);
     await handled;

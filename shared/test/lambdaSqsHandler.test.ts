@@ -1,6 +1,20 @@
 import pino from 'pino';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
-import { acknowledge, createSqsLambdaHandler, retryLater, type QueueMessage } from '../src/messaging';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import {
+  acknowledge,
+  createSqsLambdaHandler,
+  perMessage,
+  reject,
+  retryLater,
+  type QueueMessage,
+} from '../src/messaging';
+
+/** No DLQ in these unit tests: moving a rejected record fails, which the runner must report as a failure. */
+const unreachableDeadLetters = {
+  sqs: {} as SQSClient,
+  queueUrl: () => Promise.reject(new Error('DLQ unreachable')),
+};
 
 function makeRecord(messageId: string, body: string): SQSRecord {
   return {
@@ -29,12 +43,13 @@ describe('createSqsLambdaHandler', () => {
     const handler = createSqsLambdaHandler({
       queueName: 'user-profile-events',
       logger: pino({ level: 'silent' }),
-      handler: async (message) => {
+      deadLetters: unreachableDeadLetters,
+      handler: perMessage(async (message) => {
         seen.push(message);
         if (message.body === 'retry') return retryLater('profile not there yet');
         if (message.body === 'bug') throw new Error('boom');
         return acknowledge('applied');
-      },
+      }),
     });
     const event: SQSEvent = {
       Records: [makeRecord('a', 'ok'), makeRecord('b', 'retry'), makeRecord('c', 'ok'), makeRecord('d', 'bug')],
@@ -51,8 +66,35 @@ describe('createSqsLambdaHandler', () => {
     const handler = createSqsLambdaHandler({
       queueName: 'q',
       logger: pino({ level: 'silent' }),
-      handler: async () => acknowledge('applied'),
+      deadLetters: unreachableDeadLetters,
+      handler: perMessage(async () => acknowledge('applied')),
     });
     expect(await handler({ Records: [makeRecord('a', 'x')] })).toEqual({ batchItemFailures: [] });
+  });
+
+  it('reports a rejected record as failed when it cannot be moved to the DLQ (it then takes the redrive path)', async () => {
+    const handler = createSqsLambdaHandler({
+      queueName: 'q',
+      logger: pino({ level: 'silent' }),
+      deadLetters: unreachableDeadLetters,
+      handler: perMessage(async (message) => (message.body === 'poison' ? reject('not JSON') : acknowledge('applied'))),
+    });
+    expect(await handler({ Records: [makeRecord('a', 'x'), makeRecord('b', 'poison')] })).toEqual({
+      batchItemFailures: [{ itemIdentifier: 'b' }],
+    });
+  });
+
+  it('reports every record of a batch whose handler threw', async () => {
+    const handler = createSqsLambdaHandler({
+      queueName: 'q',
+      logger: pino({ level: 'silent' }),
+      deadLetters: unreachableDeadLetters,
+      handler: async () => {
+        throw new Error('database down');
+      },
+    });
+    expect(await handler({ Records: [makeRecord('a', 'x'), makeRecord('b', 'y')] })).toEqual({
+      batchItemFailures: [{ itemIdentifier: 'a' }, { itemIdentifier: 'b' }],
+    });
   });
 });

@@ -9,7 +9,7 @@ import { createUserAwsClients, type UserAwsClients } from './infrastructure/awsC
 import { loadUserConfig, profileCacheTtlSeconds, type UserConfig } from './infrastructure/config';
 import { registerConsumerMetrics, registerDlqDepthGauge } from './infrastructure/consumerMetrics';
 import type { UserContext } from './infrastructure/context';
-import { createPrisma, type Database } from './infrastructure/database';
+import { createPool, createPrisma, type Database, type Pool } from './infrastructure/database';
 import { createQueueHandlers, startQueueWorkers } from './infrastructure/queueWorkers';
 import { createMailTransport, type MailTransport } from './modules/notifications';
 import { ProfileCache } from './modules/profiles';
@@ -19,6 +19,7 @@ import { registerUserRoutes } from './routes';
 export interface UserAppDeps {
   config?: UserConfig;
   aws?: UserAwsClients;
+  pool?: Pool;
   prisma?: Database;
   redis?: Redis;
   /** Key set for access tokens; defaults to the auth-service JWKS (tests pass a local one). */
@@ -51,9 +52,14 @@ export async function buildApp(deps: UserAppDeps = {}): Promise<UserApp> {
         () => createUserAwsClients({ region: config.AWS_REGION, endpoint: resolveAwsEndpoint(config) }),
         (clients) => clients.destroy(),
       );
+      const pool = scope.own(
+        deps.pool,
+        () => createPool(config),
+        (owned) => owned.end(),
+      );
       const prisma = scope.own(
         deps.prisma,
-        () => createPrisma(config),
+        () => createPrisma(pool),
         (db) => db.$disconnect(),
       );
       const redis = scope.own(
@@ -73,7 +79,7 @@ export async function buildApp(deps: UserAppDeps = {}): Promise<UserApp> {
         registry: scope.metrics,
         logger,
       });
-      const queueHandlers = createQueueHandlers({ prisma, cache, mailTransport, config, logger });
+      const queueHandlers = createQueueHandlers({ pool, prisma, cache, mailTransport, config, logger });
       const observe = registerConsumerMetrics(scope.metrics);
       registerDlqDepthGauge(scope.metrics, { aws, prefix: config.TOPOLOGY_PREFIX, logger });
 
@@ -86,6 +92,8 @@ export async function buildApp(deps: UserAppDeps = {}): Promise<UserApp> {
             observe,
             logger,
             tuning: {
+              pollers: config.USER_QUEUE_POLLERS,
+              batchSize: config.USER_QUEUE_BATCH_SIZE,
               retryBackoff: {
                 baseSeconds: config.USER_QUEUE_RETRY_BASE_SECONDS,
                 maxSeconds: config.USER_QUEUE_RETRY_MAX_SECONDS,
@@ -98,6 +106,7 @@ export async function buildApp(deps: UserAppDeps = {}): Promise<UserApp> {
       return {
         config,
         aws,
+        pool,
         prisma,
         redis,
         cache,

@@ -1,14 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2, Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { buildTestApp, createMailbox, givenUser, makeEvent } from '../test/testApp';
+import { REJECT_REASON_ATTRIBUTE } from '@platform/shared/messaging';
+import { createAwsClients } from '@platform/shared/aws';
+import { awaitMessage, provisionIsolatedTopology } from '@platform/shared/testing';
+import { resolveQueue } from '@platform/shared/topology';
 import { createLambdaHandlers } from './lambda';
 
 const mailbox = createMailbox();
+// Queues of its own: a rejected record is moved to this topology's DLQ.
+const aws = createAwsClients();
+let provisioned: Awaited<ReturnType<typeof provisionIsolatedTopology>>;
 let t: Awaited<ReturnType<typeof buildTestApp>>;
 beforeAll(async () => {
-  t = await buildTestApp({ mailTransport: mailbox });
+  provisioned = await provisionIsolatedTopology(aws);
+  t = await buildTestApp({ mailTransport: mailbox, env: { TOPOLOGY_PREFIX: provisioned.prefix } });
 });
-afterAll(() => t.app.close());
+afterAll(async () => {
+  await t?.app.close();
+  await provisioned?.destroy();
+  aws.destroy();
+});
 
 function sqsRecord(body: string, type?: string, receiveCount = 1): SQSRecord {
   return {
@@ -45,13 +57,22 @@ describe('Lambda SQS handlers', () => {
     const event: SQSEvent = { Records: [good, malformed, missingProfile, duplicate] };
     const response = await handlers.profileEvents(event);
 
-    expect(response.batchItemFailures).toEqual([
-      { itemIdentifier: malformed.messageId },
-      { itemIdentifier: missingProfile.messageId },
-    ]);
+    // The malformed record can never succeed: it went to the DLQ at once, with its reason, and is not a failure.
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: missingProfile.messageId }]);
     expect(await t.app.context.prisma.userProfile.findUnique({ where: { id: userId } })).toMatchObject({
       status: 'active',
     });
+    const { deadLetterQueueUrl } = await resolveQueue(
+      t.app.context.aws,
+      t.app.context.config.TOPOLOGY_PREFIX,
+      'user-profile-events',
+    );
+    const dead = await awaitMessage({
+      sqs: t.app.context.aws.sqs,
+      queueUrl: deadLetterQueueUrl,
+      matches: (message) => message.Body === malformed.body,
+    });
+    expect(dead.MessageAttributes?.[REJECT_REASON_ATTRIBUTE]?.StringValue).toContain('invalid event');
   });
 
   it('the notifications handler reports a record whose mail could not be sent, and its redelivery sends it', async () => {
@@ -72,14 +93,22 @@ describe('Lambda SQS handlers', () => {
     expect(recipients().filter((to) => to === unsent.payload.email)).toHaveLength(1);
   });
 
-  it('the notifications handler reports a record of an event that does not belong to its queue', async () => {
+  it('the notifications handler moves an event that does not belong to its queue to the DLQ, sending nothing', async () => {
     const handlers = createLambdaHandlers(async () => t.app);
     const notForThisQueue = makeEvent('user.deleted', randomUUID(), 3);
     const misrouted = sqsRecord(JSON.stringify(notForThisQueue), notForThisQueue.type);
     const mailsBefore = mailbox.mails.length;
     const response = await handlers.notifications({ Records: [misrouted] });
-    expect(response.batchItemFailures).toEqual([{ itemIdentifier: misrouted.messageId }]);
+    expect(response.batchItemFailures).toEqual([]);
     expect(mailbox.mails).toHaveLength(mailsBefore);
+    const dead = await awaitMessage({
+      sqs: t.app.context.aws.sqs,
+      queueUrl: provisioned.queues['user-notifications']!.deadLetterQueue.url,
+      matches: (message) => message.Body === misrouted.body,
+    });
+    expect(dead.MessageAttributes?.[REJECT_REASON_ATTRIBUTE]?.StringValue).toBe(
+      'event type user.deleted does not belong on user-notifications',
+    );
   });
 });
 

@@ -1,7 +1,7 @@
 import { type Logger } from '@platform/shared/logging';
 import { createSqsLambdaHandler } from '@platform/shared/messaging';
 import { lambdaHttpHandler, lazyApp } from '@platform/shared/service';
-import type { QueueName } from '@platform/shared/topology';
+import { resolveQueue, type QueueName } from '@platform/shared/topology';
 import type { SQSEvent } from 'aws-lambda';
 import { buildApp, type UserApp } from './app';
 
@@ -22,6 +22,7 @@ export async function closeApp() {
 
 /** The handlers around any lazily built app (the test builds its own). */
 export function createLambdaHandlers(getApp: () => Promise<UserApp>) {
+  const deadLetterQueueUrls: Partial<Record<QueueName, Promise<string>>> = {};
   const sqsHandlerFor = (queue: QueueName) => async (event: SQSEvent) => {
     const { context, log } = await getApp();
     const handle = createSqsLambdaHandler({
@@ -29,6 +30,13 @@ export function createLambdaHandlers(getApp: () => Promise<UserApp>) {
       handler: context.queueHandlers[queue],
       logger: log as Logger,
       observe: context.observe,
+      deadLetters: {
+        sqs: context.aws.sqs,
+        queueUrl: async () =>
+          (deadLetterQueueUrls[queue] ??= resolveQueue(context.aws, context.config.TOPOLOGY_PREFIX, queue).then(
+            (resolved) => resolved.deadLetterQueueUrl,
+          )),
+      },
     });
     return handle(event);
   };

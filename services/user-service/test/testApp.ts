@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createUserEvent, type UserEvent, type UserEventPayload, type UserEventType } from '@platform/shared/events';
 import { parseConfig } from '@platform/shared/config';
-import { type HandlerObserver, type QueueMessage } from '@platform/shared/messaging';
+import { handleOne, type HandlerObserver, type QueueMessage } from '@platform/shared/messaging';
 import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { buildApp, type UserAppDeps } from '../src/app';
 import { userConfigSchema, type UserConfig } from '../src/infrastructure/config';
@@ -149,7 +149,7 @@ export async function givenUser(
   options: { roles?: string[]; status?: 'deactivated' | 'deleted'; displayName?: string } = {},
 ) {
   const userId = randomUUID();
-  const handle = t.app.context.queueHandlers['user-profile-events'];
+  const handle = (message: QueueMessage) => handleOne(t.app.context.queueHandlers['user-profile-events'], message);
   const created = makeEvent('user.created', userId, 1, options.displayName ? { displayName: options.displayName } : {});
   const result = await handle(asQueueMessage(created));
   if (result.action !== 'acknowledge') throw new Error(`user.created was not applied: ${JSON.stringify(result)}`);
@@ -167,6 +167,7 @@ type HandledResult = Parameters<HandlerObserver>[0]['result'];
  */
 export function createObserverSpy(inner?: HandlerObserver) {
   const waiters = new Map<string, Array<(result: HandledResult) => void>>();
+  const seen = new Map<string, HandledResult[]>();
   const observe: HandlerObserver = (observed) => {
     inner?.(observed);
     let eventId: string | undefined;
@@ -175,9 +176,12 @@ export function createObserverSpy(inner?: HandlerObserver) {
     } catch {
       eventId = observed.message.body;
     }
+    if (eventId) seen.set(eventId, [...(seen.get(eventId) ?? []), observed.result]);
     const pending = eventId ? waiters.get(eventId) : undefined;
     if (pending?.length) pending.shift()!(observed.result);
   };
+  /** Every result observed so far for an event id (or a raw body). */
+  const results = (eventId: string) => seen.get(eventId) ?? [];
   const handled = (eventId: string, timeoutMs = 15_000) =>
     new Promise<HandledResult>((resolve, reject) => {
       const timer = setTimeout(
@@ -191,5 +195,5 @@ export function createObserverSpy(inner?: HandlerObserver) {
       });
       waiters.set(eventId, list);
     });
-  return { observe, handled };
+  return { observe, handled, results };
 }

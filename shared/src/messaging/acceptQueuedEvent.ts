@@ -3,7 +3,7 @@ import { InvalidEventError, parseUserEvent, type UserEvent } from '../events/env
 import { withCorrelationId } from '../logging/logger';
 import type { EventTypesRoutedTo } from '../events/catalogue';
 import { queueDefinition, type QueueName } from '../topology/definition';
-import { retryLater, type HandlerResult, type QueueMessage } from './queueMessage';
+import { reject, type HandlerResult, type QueueMessage } from './queueMessage';
 
 /** The event types a queue receives: those the catalogue routes to it (its subscription's filter policy). */
 export type QueuedEventType<Q extends QueueName> = EventTypesRoutedTo<Q>;
@@ -12,10 +12,9 @@ export type AcceptedEvent<Q extends QueueName> =
   { accepted: true; event: UserEvent<QueuedEventType<Q>>; log: Logger } | { accepted: false; result: HandlerResult };
 
 /**
- * The common start of every queue handler core: parse the body strictly and check that the event
- * is one the queue subscribes to. A malformed, unknown or misrouted message asks for a retry with
- * its reason, so the redrive policy takes it to the DLQ after maxReceiveCount instead of it being
- * dropped. An accepted event comes with a logger carrying its correlation id, id, type and user.
+ * The common start of every queue handler core: parse the body (a tolerant reader) and check that
+ * the event is one the queue subscribes to. A malformed, unknown or misrouted message can never
+ * succeed: it is rejected with its reason and goes to the DLQ at once, never dropped. An accepted event comes with a logger carrying its correlation id, id, type and user.
  * @example const accepted = acceptQueuedEvent('user-profile-events', message, logger); if (!accepted.accepted) return accepted.result;
  */
 export function acceptQueuedEvent<Q extends QueueName>(
@@ -30,16 +29,23 @@ export function acceptQueuedEvent<Q extends QueueName>(
     if (!(error instanceof InvalidEventError)) throw error;
     // Issues name paths and rules, never values: the body may hold a one-time token.
     logger.warn({ messageId: message.messageId, issues: error.issues }, `rejected message: ${error.message}`);
-    return { accepted: false, result: retryLater(`invalid event: ${error.message}`) };
+    return { accepted: false, result: reject(`invalid event: ${error.message}`) };
   }
   const accepts: readonly string[] = queueDefinition(queue).subscription.eventTypes;
   if (!accepts.includes(event.type)) {
-    return { accepted: false, result: retryLater(`event type ${event.type} does not belong on ${queue}`) };
+    return { accepted: false, result: reject(`event type ${event.type} does not belong on ${queue}`) };
   }
-  const log = withCorrelationId(logger, event.correlationId).child({
-    eventId: event.id,
-    type: event.type,
-    userId: event.userId,
-  });
-  return { accepted: true, event: event as UserEvent<QueuedEventType<Q>>, log };
+  // The event's logger is made on first use: a child logger per event costs more than most handlers log.
+  let log: Logger | undefined;
+  return {
+    accepted: true,
+    event: event as UserEvent<QueuedEventType<Q>>,
+    get log() {
+      return (log ??= withCorrelationId(logger, event.correlationId).child({
+        eventId: event.id,
+        type: event.type,
+        userId: event.userId,
+      }));
+    },
+  };
 }

@@ -1,6 +1,8 @@
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { Logger } from 'pino';
-import { runObserved, type HandlerObserver, type QueueMessage, type QueueMessageHandler } from './queueMessage';
+import { sendToDeadLetterQueue } from './deadLetters';
+import { runObservedBatch, type HandlerObserver, type QueueBatchHandler, type QueueMessage } from './queueMessage';
 
 export function sqsRecordToQueueMessage(record: SQSRecord): QueueMessage {
   const attributes: Record<string, string> = {};
@@ -16,27 +18,47 @@ export function sqsRecordToQueueMessage(record: SQSRecord): QueueMessage {
 }
 
 /**
- * The Lambda runner of a handler core: records are handled one after another and only those that
- * asked for a retry or failed are reported (`ReportBatchItemFailures`), so SQS redelivers just them.
+ * The Lambda runner of a handler core: the event's records go to the handler as one batch, and only
+ * those that asked for a retry (or whose batch failed) are reported (`ReportBatchItemFailures`), so
+ * SQS redelivers just them. A rejected record (it can never succeed) is moved to the DLQ at once and
+ * reported as done; if the DLQ cannot be reached it is reported as failed and takes the redrive path.
  */
 export function createSqsLambdaHandler(options: {
   queueName: string;
-  handler: QueueMessageHandler;
+  handler: QueueBatchHandler;
   logger: Logger;
   observe?: HandlerObserver;
+  /** For rejected records: the SQS client and the queue's DLQ URL (resolved once, on first use). */
+  deadLetters: { sqs: SQSClient; queueUrl: () => Promise<string> };
 }) {
-  const { queueName, handler, logger, observe } = options;
+  const { queueName, handler, logger, observe, deadLetters } = options;
   return async (event: SQSEvent): Promise<SQSBatchResponse> => {
-    const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
-    for (const record of event.Records) {
-      const message = sqsRecordToQueueMessage(record);
-      const result = await runObserved(queueName, handler, message, observe);
-      if (result.action === 'acknowledge') continue;
+    const messages = event.Records.map(sqsRecordToQueueMessage);
+    const results = await runObservedBatch(queueName, handler, messages, observe);
+    const failed: string[] = [];
+    const rejected: Array<{ message: QueueMessage; reason: string }> = [];
+    results.forEach((result, index) => {
+      const message = messages[index]!;
       const context = { queue: queueName, messageId: message.messageId, receiveCount: message.receiveCount };
+      if (result.action === 'acknowledge') return;
+      if (result.action === 'reject') {
+        logger.error({ ...context, reason: result.reason }, 'message can never succeed: moving it to the DLQ');
+        rejected.push({ message, reason: result.reason });
+        return;
+      }
       if (result.action === 'retry') logger.warn({ ...context, reason: result.reason }, 'message will be retried');
       else logger.error({ ...context, err: result.error }, 'message handler failed');
-      batchItemFailures.push({ itemIdentifier: record.messageId });
+      failed.push(message.messageId);
+    });
+    if (rejected.length > 0) {
+      let sent = new Set<string>();
+      try {
+        sent = await sendToDeadLetterQueue(deadLetters.sqs, await deadLetters.queueUrl(), queueName, rejected);
+      } catch (error) {
+        logger.warn({ err: error }, 'moving rejected messages to the DLQ failed; they stay on the queue');
+      }
+      for (const { message } of rejected) if (!sent.has(message.messageId)) failed.push(message.messageId);
     }
-    return { batchItemFailures };
+    return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };
   };
 }

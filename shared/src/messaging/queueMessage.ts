@@ -9,17 +9,46 @@ export interface QueueMessage {
 }
 
 /**
- * What a handler core decides: `acknowledge` deletes the message (its effect committed, or it is
- * a duplicate or stale event); `retry` leaves it on the queue so that it comes back later and,
- * after maxReceiveCount, reaches the DLQ through the queue's redrive policy.
+ * What a handler core decides for a message:
+ * - `acknowledge` deletes it (its effect committed, or it is a duplicate or stale event);
+ * - `retry` leaves it on the queue: it comes back after a growing delay and, after maxReceiveCount,
+ *   reaches the DLQ through the queue's redrive policy (a transient failure);
+ * - `reject` moves it to the DLQ at once with the reason (it can never succeed: not JSON, an
+ *   unknown type, schema-invalid, misrouted), instead of retrying it for minutes.
  * A handler throws only for bugs; the runners treat a throw like `retry`.
  */
-export type HandlerResult = { action: 'acknowledge'; outcome: string } | { action: 'retry'; reason: string };
+export type HandlerResult =
+  | { action: 'acknowledge'; outcome: string }
+  | { action: 'retry'; reason: string }
+  | { action: 'reject'; reason: string };
 
 export type QueueMessageHandler = (message: QueueMessage) => Promise<HandlerResult>;
 
+/** A handler core that takes a whole receive (up to 10 messages) and answers one result per message, in order. */
+export type QueueBatchHandler = (messages: QueueMessage[]) => Promise<HandlerResult[]>;
+
 export const acknowledge = (outcome: string): HandlerResult => ({ action: 'acknowledge', outcome });
 export const retryLater = (reason: string): HandlerResult => ({ action: 'retry', reason });
+export const reject = (reason: string): HandlerResult => ({ action: 'reject', reason });
+
+/** A batch handler from a per-message one: the messages of a batch are handled one after another, in order. */
+export function perMessage(handler: QueueMessageHandler): QueueBatchHandler {
+  return async (messages) => {
+    const results: HandlerResult[] = [];
+    for (const message of messages) results.push(await handler(message).catch(retryAfterError));
+    return results;
+  };
+}
+
+/** One message through a batch handler (tests, tools). */
+export async function handleOne(handler: QueueBatchHandler, message: QueueMessage): Promise<HandlerResult> {
+  const [result] = await handler([message]);
+  return result!;
+}
+
+function retryAfterError(error: unknown): HandlerResult {
+  return retryLater(`handler failed: ${error instanceof Error ? error.message : String(error)}`);
+}
 
 /** Observes each handled message, e.g. to count outcomes and time handlers in Prometheus. */
 export type HandlerObserver = (event: {
@@ -29,20 +58,27 @@ export type HandlerObserver = (event: {
   durationSeconds: number;
 }) => void;
 
-/** Runs a handler and reports its result and duration to the observer; a throw becomes `error`. */
-export async function runObserved(
+export type ObservedResult = HandlerResult | { action: 'error'; error: unknown };
+
+/**
+ * Runs a batch handler and reports each message's result to the observer with the batch's duration;
+ * a throw (a bug, or the database down) becomes `error` for every message of the batch.
+ */
+export async function runObservedBatch(
   queue: string,
-  handler: QueueMessageHandler,
-  message: QueueMessage,
+  handler: QueueBatchHandler,
+  messages: QueueMessage[],
   observe: HandlerObserver | undefined,
-): Promise<HandlerResult | { action: 'error'; error: unknown }> {
+): Promise<ObservedResult[]> {
   const started = process.hrtime.bigint();
-  let result: HandlerResult | { action: 'error'; error: unknown };
+  let results: ObservedResult[];
   try {
-    result = await handler(message);
+    results = await handler(messages);
+    if (results.length !== messages.length) throw new Error(`handler answered ${results.length} of ${messages.length}`);
   } catch (error) {
-    result = { action: 'error', error };
+    results = messages.map(() => ({ action: 'error' as const, error }));
   }
-  observe?.({ queue, message, result, durationSeconds: Number(process.hrtime.bigint() - started) / 1e9 });
-  return result;
+  const durationSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+  messages.forEach((message, index) => observe?.({ queue, message, result: results[index]!, durationSeconds }));
+  return results;
 }

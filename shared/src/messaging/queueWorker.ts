@@ -1,17 +1,22 @@
-import type { Message, SQSClient } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityBatchCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import { Consumer } from 'sqs-consumer';
 import type { Logger } from 'pino';
 import { cappedBackoff } from '../retry/cappedBackoff';
-import { runObserved, type HandlerObserver, type QueueMessage, type QueueMessageHandler } from './queueMessage';
+import { sendToDeadLetterQueue } from './deadLetters';
+import { runObservedBatch, type HandlerObserver, type QueueBatchHandler, type QueueMessage } from './queueMessage';
 
 export interface QueueWorkerOptions {
   sqs: SQSClient;
   queueName: string;
   queueUrl: string;
-  handler: QueueMessageHandler;
+  /** Where a message that can never succeed (`reject`) goes at once. */
+  deadLetterQueueUrl: string;
+  handler: QueueBatchHandler;
   logger: Logger;
   observe?: HandlerObserver;
-  /** Messages handled at once (one receive). */
+  /** Concurrent receive loops on the queue: each receives a batch, hands it over, and deletes it. */
+  pollers?: number;
+  /** Messages per receive (SQS allows at most 10). */
   batchSize?: number;
   /** Visibility given to a received message; extended by a heartbeat while the handler works. */
   visibilityTimeoutSeconds?: number;
@@ -20,9 +25,9 @@ export interface QueueWorkerOptions {
   /** How long stop() waits for the in-flight poll and handlers. */
   shutdownTimeoutMs?: number;
   waitTimeSeconds?: number;
+  /** Pause between receives after SQS errors: doubles from 1 s up to this. */
+  maxErrorBackoffMs?: number;
 }
-
-class RetryLater extends Error {}
 
 export function toQueueMessage(message: Message): QueueMessage {
   const attributes: Record<string, string> = {};
@@ -38,67 +43,138 @@ export function toQueueMessage(message: Message): QueueMessage {
 }
 
 /**
- * A long-running SQS worker around sqs-consumer. A message is deleted only after its handler
- * returned `acknowledge`, i.e. after its effect committed. stop() stops polling and waits for
- * in-flight handlers, so SIGTERM loses nothing: what did not finish comes back after its visibility.
+ * A long-running SQS worker: `pollers` sqs-consumer loops on one queue, each receiving batches of up
+ * to 10 and handing the whole batch to the handler core. Then, per message: acknowledged ones are
+ * deleted with one DeleteMessageBatch; retried ones get their backoff with one
+ * ChangeMessageVisibilityBatch; rejected ones are moved to the DLQ at once, then deleted. A message
+ * is deleted only after its effect committed. stop() stops polling and waits for in-flight batches,
+ * so SIGTERM loses nothing: what did not finish comes back after its visibility.
+ * While SQS is unreachable the loops back off (1 s doubling to maxErrorBackoffMs) and the outage is
+ * logged once, and once more when it ends.
  */
 export function startQueueWorker(options: QueueWorkerOptions) {
-  const { queueName, handler, logger, observe } = options;
+  const { sqs, queueName, handler, logger, observe } = options;
   const visibilityTimeout = options.visibilityTimeoutSeconds ?? 60;
   const backoff = options.retryBackoff ?? { baseSeconds: 5, maxSeconds: 300 };
+  const maxErrorBackoffMs = options.maxErrorBackoffMs ?? 30_000;
   const log = logger.child({ queue: queueName });
 
-  const consumer = Consumer.create({
-    sqs: options.sqs,
-    queueUrl: options.queueUrl,
-    batchSize: options.batchSize ?? 5,
-    waitTimeSeconds: options.waitTimeSeconds ?? 20,
-    visibilityTimeout,
-    heartbeatInterval: Math.max(1, Math.floor(visibilityTimeout / 3)),
-    messageSystemAttributeNames: ['ApproximateReceiveCount'],
-    messageAttributeNames: ['All'],
-    pollingCompleteWaitTimeMs: options.shutdownTimeoutMs ?? 30_000,
-    // A retried or failed message becomes visible again after a growing delay, not after the full timeout.
-    terminateVisibilityTimeout: (messages) =>
-      cappedBackoff(toQueueMessage(messages[0]!).receiveCount, backoff.baseSeconds, backoff.maxSeconds),
-    handleMessage: async (message) => {
-      const queueMessage = toQueueMessage(message);
-      const result = await runObserved(queueName, handler, queueMessage, observe);
+  let consecutiveErrors = 0;
+  const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  const handleBatch = async (messages: Message[]): Promise<Message[]> => {
+    const queueMessages = messages.map(toQueueMessage);
+    const results = await runObservedBatch(queueName, handler, queueMessages, observe);
+    const acknowledged: Message[] = [];
+    const retried: Array<{ message: Message; delay: number }> = [];
+    const rejected: Array<{ message: QueueMessage; reason: string; raw: Message }> = [];
+    results.forEach((result, index) => {
+      const message = messages[index]!;
+      const queueMessage = queueMessages[index]!;
       const context = {
         messageId: queueMessage.messageId,
         receiveCount: queueMessage.receiveCount,
         type: queueMessage.attributes.type,
       };
       if (result.action === 'acknowledge') {
-        log.debug({ ...context, outcome: result.outcome }, 'message handled');
-        return message;
+        acknowledged.push(message);
+      } else if (result.action === 'reject') {
+        log.error({ ...context, reason: result.reason }, 'message can never succeed: moving it to the DLQ');
+        rejected.push({ message: queueMessage, reason: result.reason, raw: message });
+      } else {
+        if (result.action === 'retry') log.warn({ ...context, reason: result.reason }, 'message will be retried');
+        else log.error({ ...context, err: result.error }, 'message handler failed; it will be retried');
+        retried.push({
+          message,
+          delay: cappedBackoff(queueMessage.receiveCount, backoff.baseSeconds, backoff.maxSeconds),
+        });
       }
-      if (result.action === 'retry') {
-        log.warn({ ...context, reason: result.reason }, 'message will be retried');
-        throw new RetryLater(result.reason);
+    });
+
+    if (rejected.length > 0) {
+      try {
+        const sent = await sendToDeadLetterQueue(sqs, options.deadLetterQueueUrl, queueName, rejected);
+        for (const entry of rejected) {
+          if (sent.has(entry.message.messageId)) acknowledged.push(entry.raw);
+          else retried.push({ message: entry.raw, delay: backoff.baseSeconds });
+        }
+      } catch (error) {
+        // Left on the queue: it comes back, and the redrive policy takes it to the DLQ in the end.
+        log.warn({ err: error }, 'moving rejected messages to the DLQ failed; they stay on the queue');
+        for (const entry of rejected) retried.push({ message: entry.raw, delay: backoff.baseSeconds });
       }
-      log.error({ ...context, err: result.error }, 'message handler failed');
-      throw result.error instanceof Error ? result.error : new Error(String(result.error));
-    },
-  });
-  consumer.on('error', (error) => log.error({ err: error }, 'SQS error'));
-  // Handler failures are already logged above with their context.
-  consumer.on('processing_error', () => undefined);
-  consumer.start();
-  log.info('queue worker started');
+    }
+    if (retried.length > 0) {
+      await sqs
+        .send(
+          new ChangeMessageVisibilityBatchCommand({
+            QueueUrl: options.queueUrl,
+            Entries: retried.map(({ message, delay }, index) => ({
+              Id: String(index),
+              ReceiptHandle: message.ReceiptHandle,
+              VisibilityTimeout: delay,
+            })),
+          }),
+        )
+        .catch((error: unknown) =>
+          log.warn({ err: error }, 'setting the retry delay failed; the visibility timeout applies'),
+        );
+    }
+    return acknowledged;
+  };
+
+  const consumers = Array.from({ length: Math.max(1, options.pollers ?? 1) }, () =>
+    Consumer.create({
+      sqs,
+      queueUrl: options.queueUrl,
+      batchSize: options.batchSize ?? 10,
+      waitTimeSeconds: options.waitTimeSeconds ?? 20,
+      visibilityTimeout,
+      heartbeatInterval: Math.max(1, Math.floor(visibilityTimeout / 3)),
+      messageSystemAttributeNames: ['ApproximateReceiveCount'],
+      messageAttributeNames: ['All'],
+      pollingCompleteWaitTimeMs: options.shutdownTimeoutMs ?? 30_000,
+      strictReturn: true,
+      // A batch whose handler threw (a bug): every message comes back after the backoff of its first.
+      terminateVisibilityTimeout: (messages) =>
+        cappedBackoff(toQueueMessage(messages[0]!).receiveCount, backoff.baseSeconds, backoff.maxSeconds),
+      handleMessageBatch: handleBatch,
+      preReceiveMessageCallback: async () => {
+        if (consecutiveErrors > 0) await pause(Math.min(maxErrorBackoffMs, 1000 * 2 ** (consecutiveErrors - 1)));
+      },
+      postReceiveMessageCallback: async () => {
+        if (consecutiveErrors > 0) log.info({ afterErrors: consecutiveErrors }, 'SQS reachable again');
+        consecutiveErrors = 0;
+      },
+    }),
+  );
+  for (const consumer of consumers) {
+    consumer.on('error', (error) => {
+      consecutiveErrors++;
+      if (consecutiveErrors === 1) log.error({ err: error }, 'SQS error; backing off until it answers again');
+      else log.debug({ err: error }, 'SQS error');
+    });
+    // Handler failures are already logged above with their context.
+    consumer.on('processing_error', () => undefined);
+    consumer.start();
+  }
+  log.info({ pollers: consumers.length }, 'queue worker started');
 
   return {
-    consumer,
-    /** Stops polling and resolves when in-flight messages are finished (or the timeout passed). */
-    stop(): Promise<void> {
-      if (!consumer.status.isRunning) return Promise.resolve();
-      return new Promise((resolve) => {
-        consumer.once('stopped', () => {
-          log.info('queue worker stopped');
-          resolve();
-        });
-        consumer.stop();
-      });
+    consumers,
+    /** Stops polling and resolves when in-flight batches are finished (or the timeout passed). */
+    async stop(): Promise<void> {
+      await Promise.all(
+        consumers.map((consumer) =>
+          consumer.status.isRunning
+            ? new Promise<void>((resolve) => {
+                consumer.once('stopped', () => resolve());
+                consumer.stop();
+              })
+            : undefined,
+        ),
+      );
+      log.info('queue worker stopped');
     },
   };
 }

@@ -6,6 +6,7 @@ export type UserAwsClients = Pick<AwsClients, 'sqs' | 'destroy'>;
 
 /** Creates only the SQS client, so the user-service bundles carry no SNS or STS client. */
 export function createUserAwsClients(options: AwsClientOptions): UserAwsClients {
-  const sqs = new SQSClient(awsClientConfig(options).clientConfig);
+  // Long polls wait up to 20 s (the queues' ReceiveMessageWaitTimeSeconds): allow that plus a margin.
+  const sqs = new SQSClient(awsClientConfig({ requestTimeoutMs: 25_000, ...options }).clientConfig);
   return { sqs, destroy: () => sqs.destroy() };
 }

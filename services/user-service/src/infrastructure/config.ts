@@ -22,6 +22,23 @@ export const userConfigSchema = commonEnv.extend({
     .enum(['on', 'off'])
     .default('on')
     .describe('Whether the long-running server also runs the SQS queue workers (off for an HTTP-only replica)'),
+  USER_QUEUE_POLLERS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(64)
+    .default(8)
+    .describe(
+      'Queue workers: concurrent receive loops per queue. Each takes up to USER_QUEUE_BATCH_SIZE messages, ' +
+        'applies them in one transaction and deletes them in one call; more loops keep the database busy while others wait on SQS',
+    ),
+  USER_QUEUE_BATCH_SIZE: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(10)
+    .default(10)
+    .describe('Queue workers: messages per receive (SQS allows at most 10)'),
   USER_QUEUE_RETRY_BASE_SECONDS: z.coerce
     .number()
     .int()

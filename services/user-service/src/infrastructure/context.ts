@@ -1,4 +1,4 @@
-import type { HandlerObserver, QueueMessageHandler } from '@platform/shared/messaging';
+import type { HandlerObserver, QueueBatchHandler } from '@platform/shared/messaging';
 import type { Redis } from '@platform/shared/redis';
 import type { QueueName } from '@platform/shared/topology';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -6,18 +6,20 @@ import type { MailTransport } from '../modules/notifications';
 import type { ProfileCache } from '../modules/profiles';
 import type { UserAwsClients } from './awsClients';
 import type { UserConfig } from './config';
-import type { Database } from './database';
+import type { Database, Pool } from './database';
 
 /** Everything the user-service's modules use, created once in buildApp (app.context). */
 export interface UserContext {
   config: UserConfig;
   aws: UserAwsClients;
+  /** The user_db pool; Prisma runs on it, and the set-based event path uses it directly. */
+  pool: Pool;
   prisma: Database;
   redis: Redis;
   cache: ProfileCache;
   mailTransport: MailTransport;
   /** One handler core per queue: the long-running workers and the Lambda SQS handlers run these. */
-  queueHandlers: Record<QueueName, QueueMessageHandler>;
+  queueHandlers: Record<QueueName, QueueBatchHandler>;
   observe: HandlerObserver;
   /** Bearer-token preHandler of every /users route (sets request.principal). */
   authenticate: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;

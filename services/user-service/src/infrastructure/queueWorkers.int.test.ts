@@ -4,7 +4,7 @@ import { createAwsClients } from '@platform/shared/aws';
 import { topology } from '@platform/shared/topology';
 import { toSnsPublishInput, type UserEvent } from '@platform/shared/events';
 import { type Logger } from '@platform/shared/logging';
-import { type QueueMessageHandler } from '@platform/shared/messaging';
+import { REJECT_REASON_ATTRIBUTE, type QueueBatchHandler } from '@platform/shared/messaging';
 import { awaitMessage, provisionIsolatedTopology } from '@platform/shared/testing';
 import { randomUUID } from 'node:crypto';
 import { queueDepth, redriveDeadLetters } from '../../../../scripts/dlq/deadLetters';
@@ -96,15 +96,21 @@ describe('queue workers on a real SNS/SQS endpoint', () => {
     }
   }, 60_000);
 
-  it('a malformed message is not dropped: it reaches the DLQ intact', async () => {
+  it('a message that can never succeed is not dropped or retried: it reaches the DLQ at once, intact, with the reason', async () => {
     const spy = createObserverSpy();
     const stop = await startWorkers(spy);
     const { sqs } = t.app.context.aws;
     const body = `not-json-${randomUUID()}`;
     try {
-      const last = Array.from({ length: 5 }, () => spy.handled(body)).at(-1)!;
-      await sqs.send(new SendMessageCommand({ QueueUrl: profileQueue().url, MessageBody: body }));
-      expect(await last).toEqual({ action: 'retry', reason: 'invalid event: message body is not JSON' });
+      const handled = spy.handled(body);
+      await sqs.send(
+        new SendMessageCommand({
+          QueueUrl: profileQueue().url,
+          MessageBody: body,
+          MessageAttributes: { type: { DataType: 'String', StringValue: 'user.created' } },
+        }),
+      );
+      expect(await handled).toEqual({ action: 'reject', reason: 'invalid event: message body is not JSON' });
       const dead = await awaitMessage({
         sqs,
         queueUrl: profileQueue().deadLetterQueue.url,
@@ -112,9 +118,16 @@ describe('queue workers on a real SNS/SQS endpoint', () => {
         timeoutMs: 15_000,
       });
       expect(dead.Body).toBe(body);
+      expect(dead.MessageAttributes?.[REJECT_REASON_ATTRIBUTE]?.StringValue).toBe(
+        'invalid event: message body is not JSON',
+      );
+      expect(dead.MessageAttributes?.type?.StringValue).toBe('user.created');
+      // Handled once: moved on its first receive, not after maxReceiveCount retries.
+      expect(spy.results(body)).toHaveLength(1);
     } finally {
       await stop();
     }
+    expect(await queueDepth(sqs, profileQueue().url)).toBe(0);
   }, 30_000);
 
   it('stop() (SIGTERM) lets the in-flight message commit and be deleted; nothing is lost', async () => {
@@ -125,12 +138,12 @@ describe('queue workers on a real SNS/SQS endpoint', () => {
     let started!: () => void;
     const inFlight = new Promise<void>((resolve) => (started = resolve));
     const real = t.app.context.queueHandlers['user-profile-events'];
-    const slow: QueueMessageHandler = async (message) => {
-      if (message.body.includes(event.id)) {
+    const slow: QueueBatchHandler = async (messages) => {
+      if (messages.some((message) => message.body.includes(event.id))) {
         started();
         await gate; // the handler is mid-work when the signal arrives
       }
-      return real(message);
+      return real(messages);
     };
     const stop = await startWorkers(spy, { ...t.app.context.queueHandlers, 'user-profile-events': slow });
     const handled = spy.handled(event.id);

@@ -1,8 +1,9 @@
 import { resolveQueue, topology, type QueueName } from '@platform/shared/topology';
 import {
+  perMessage,
   startQueueWorker,
   type HandlerObserver,
-  type QueueMessageHandler,
+  type QueueBatchHandler,
   type QueueWorkerOptions,
 } from '@platform/shared/messaging';
 import { type AwsClients } from '@platform/shared/aws';
@@ -10,25 +11,26 @@ import { type Logger } from '@platform/shared/logging';
 import { createNotificationHandler, type MailTransport } from '../modules/notifications';
 import { createProfileEventHandler, type ProfileCache } from '../modules/profiles';
 import type { UserConfig } from './config';
-import type { Database } from './database';
+import type { Database, Pool } from './database';
 
 /** One handler core per queue; the worker below and the Lambda entry run the same functions. */
 export function createQueueHandlers(deps: {
+  pool: Pool;
   prisma: Database;
   cache: ProfileCache;
   mailTransport: MailTransport;
   config: Pick<UserConfig, 'PUBLIC_APP_URL' | 'MAIL_FROM'>;
   logger: Logger;
-}): Record<QueueName, QueueMessageHandler> {
+}): Record<QueueName, QueueBatchHandler> {
   return {
     'user-profile-events': createProfileEventHandler({
       ...deps,
       logger: deps.logger.child({ consumer: 'profile-events' }),
     }),
-    'user-notifications': createNotificationHandler({
-      ...deps,
-      logger: deps.logger.child({ consumer: 'notifications' }),
-    }),
+    // One mail per message; the messages of a receive are sent concurrently.
+    'user-notifications': perMessage(
+      createNotificationHandler({ ...deps, logger: deps.logger.child({ consumer: 'notifications' }) }),
+    ),
   };
 }
 
@@ -39,11 +41,11 @@ export function createQueueHandlers(deps: {
 export async function startQueueWorkers(deps: {
   aws: Pick<AwsClients, 'sqs'>;
   prefix: string;
-  handlers: Record<QueueName, QueueMessageHandler>;
+  handlers: Record<QueueName, QueueBatchHandler>;
   observe: HandlerObserver;
   logger: Logger;
   /** Tests poll briefly and retry at once; production keeps the runner's defaults. */
-  tuning?: Pick<QueueWorkerOptions, 'waitTimeSeconds' | 'retryBackoff'>;
+  tuning?: Pick<QueueWorkerOptions, 'waitTimeSeconds' | 'retryBackoff' | 'pollers' | 'batchSize'>;
 }): Promise<() => Promise<void>> {
   const workers = await Promise.all(
     topology.queues.map(async (definition) => {
@@ -52,6 +54,7 @@ export async function startQueueWorkers(deps: {
         sqs: deps.aws.sqs,
         queueName: deps.prefix + definition.name,
         queueUrl: queue.url,
+        deadLetterQueueUrl: queue.deadLetterQueueUrl,
         handler: deps.handlers[definition.name],
         logger: deps.logger,
         observe: deps.observe,

@@ -96,10 +96,10 @@ describe('notification consumer', () => {
     }
   });
 
-  it('a message that is not a mail event is retried (and so reaches the DLQ), never dropped', async () => {
+  it('a message that is not a mail event is rejected (to the DLQ at once), never dropped', async () => {
     const result = await handlerWith(createMailbox())(asQueueMessage(makeEvent('user.created', randomUUID(), 1)));
     expect(result).toEqual({
-      action: 'retry',
+      action: 'reject',
       reason: 'event type user.created does not belong on user-notifications',
     });
   });

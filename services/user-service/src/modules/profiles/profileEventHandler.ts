@@ -1,35 +1,70 @@
-import { acceptQueuedEvent, acknowledge, type QueueMessageHandler, retryLater } from '@platform/shared/messaging';
-import type { Logger } from '@platform/shared/logging';
-import type { Database } from '../../infrastructure/database';
-import { applyProfileEvent } from './applyProfileEvent';
+import {
+  acceptQueuedEvent,
+  acknowledge,
+  retryLater,
+  type HandlerResult,
+  type QueueBatchHandler,
+} from '@platform/shared/messaging';
+import { type Logger } from '@platform/shared/logging';
+import type { Pool } from '../../infrastructure/database';
+import { applyProfileEvents } from './applyProfileEvents';
+import { groupCommit } from './groupCommit';
 import type { ProfileCache } from './ProfileCache';
+import type { ProfileEvent } from './profileEventEffects';
 
 interface Deps {
-  prisma: Database;
+  pool: Pool;
   cache: ProfileCache;
   logger: Logger;
 }
 
 /**
- * The handler core of user-profile-events, run by the sqs-consumer worker and the Lambda alike.
- * A message that cannot be parsed or is not for this queue asks for a retry with its reason: it is
- * never dropped, and after maxReceiveCount the redrive policy moves it to the DLQ.
+ * The handler core of user-profile-events, run by the sqs-consumer worker and the Lambda alike, a
+ * whole receive at a time: the valid events of the batch are applied in one transaction
+ * (applyProfileEvents). A message that cannot be parsed or is not for this queue is rejected (to
+ * the DLQ at once); a profile that does not exist yet, or a failed transaction, asks for a retry.
  */
-export function createProfileEventHandler({ prisma, cache, logger }: Deps): QueueMessageHandler {
-  return async (message) => {
-    const accepted = acceptQueuedEvent('user-profile-events', message, logger);
-    if (!accepted.accepted) return accepted.result;
-    const { event, log } = accepted;
-    let outcome;
-    try {
-      outcome = await applyProfileEvent(prisma, event);
-    } catch (error) {
-      log.error({ err: error }, 'applying the event failed; it will be retried');
-      return retryLater('applying the event failed');
+export function createProfileEventHandler({ pool, cache, logger }: Deps): QueueBatchHandler {
+  // The receives of all pollers, grouped: up to 100 events a transaction, three transactions at a time.
+  const apply = groupCommit(
+    async (events: ProfileEvent[]) => {
+      const applied = await applyProfileEvents(pool, events);
+      // After the commit: a changed profile must not be served from the cache.
+      await Promise.all(applied.changedUsers.map((userId) => cache.invalidate(userId)));
+      return applied.outcomes;
+    },
+    { maxItems: 100, concurrency: 3 },
+  );
+  return async (messages) => {
+    const results: Array<HandlerResult | undefined> = [];
+    const accepted: Array<{ index: number; event: ProfileEvent; acceptance: { log: Logger } }> = [];
+    messages.forEach((message, index) => {
+      const acceptance = acceptQueuedEvent('user-profile-events', message, logger);
+      if (acceptance.accepted) accepted.push({ index, event: acceptance.event, acceptance });
+      else results[index] = acceptance.result;
+    });
+    if (accepted.length > 0) {
+      let outcomes;
+      try {
+        outcomes = await apply(accepted.map(({ event }) => event));
+      } catch (error) {
+        logger.error({ err: error, events: accepted.length }, 'applying the events failed; they will be retried');
+        for (const { index } of accepted) results[index] = retryLater('applying the event failed');
+        return results as HandlerResult[];
+      }
+      const counts: Record<string, number> = {};
+      for (const [position, { index, event, acceptance }] of accepted.entries()) {
+        const outcome = outcomes[position]!;
+        counts[outcome] = (counts[outcome] ?? 0) + 1;
+        // One line per event only at debug: at thousands of events a second, per-event info lines cost more than the work.
+        if (logger.isLevelEnabled('debug')) {
+          acceptance.log.debug({ outcome, userVersion: event.userVersion }, 'profile event handled');
+        }
+        results[index] =
+          outcome === 'profile-missing' ? retryLater('profile does not exist yet') : acknowledge(outcome);
+      }
+      logger.info({ events: accepted.length, ...counts }, 'profile events handled');
     }
-    if (outcome === 'applied') await cache.invalidate(event.userId);
-    log.info({ outcome, userVersion: event.userVersion }, 'profile event handled');
-    if (outcome === 'profile-missing') return retryLater('profile does not exist yet');
-    return acknowledge(outcome);
+    return results as HandlerResult[];
   };
 }

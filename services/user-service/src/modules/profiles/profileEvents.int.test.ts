@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { QueueMessageHandler } from '@platform/shared/messaging';
+import { handleOne, type QueueMessage, type QueueMessageHandler } from '@platform/shared/messaging';
 import { profileCacheKey } from './ProfileCache';
 import { asQueueMessage, buildTestApp, makeEvent } from '../../../test/testApp';
 
@@ -8,7 +8,7 @@ let handle: QueueMessageHandler;
 
 beforeAll(async () => {
   built = await buildTestApp();
-  handle = built.app.context.queueHandlers['user-profile-events'];
+  handle = (message: QueueMessage) => handleOne(built.app.context.queueHandlers['user-profile-events'], message);
 });
 afterAll(() => built.app.close());
 
@@ -220,9 +220,58 @@ describe('profile events: delivery', () => {
       'event type user.password.reset.requested does not belong on user-profile-events',
     ],
   ])(
-    '%s is retried with its reason, so that it reaches the DLQ instead of being dropped',
+    '%s is rejected with its reason, so that it goes to the DLQ at once instead of being dropped',
     async (_name, body, reason) => {
-      expect(await handle(asQueueMessage(body))).toEqual({ action: 'retry', reason });
+      expect(await handle(asQueueMessage(body))).toEqual({ action: 'reject', reason });
     },
   );
+
+  it('reads an event with fields it does not know yet (an additive change by the producer)', async () => {
+    const userId = randomUUID();
+    const event = makeEvent('user.created', userId, 1);
+    const newer = { ...event, schemaVersion: 2, payload: { ...event.payload, locale: 'fr-FR' } };
+    expect(await handle(asQueueMessage(JSON.stringify(newer)))).toEqual({ action: 'acknowledge', outcome: 'applied' });
+    expect(await profileOf(userId)).toMatchObject({ status: 'active', email: event.payload.email });
+  });
+
+  it('a deletion that arrives before the creation leaves a tombstone: the late user.created brings nothing back', async () => {
+    const userId = randomUUID();
+    const deleted = makeEvent('user.deleted', userId, 3);
+    expect(await handle(asQueueMessage(deleted))).toEqual({ action: 'acknowledge', outcome: 'applied' });
+    expect(await handle(asQueueMessage(makeEvent('user.created', userId, 1)))).toEqual({
+      action: 'acknowledge',
+      outcome: 'stale',
+    });
+    expect(await handle(asQueueMessage(makeEvent('user.deactivated', userId, 2)))).toEqual({
+      action: 'acknowledge',
+      outcome: 'stale',
+    });
+    expect(await profileOf(userId)).toMatchObject({
+      status: 'deleted',
+      email: null,
+      displayName: null,
+      userVersion: 3,
+    });
+    expect(await prisma().userPreferences.findUnique({ where: { userId } })).toBeNull();
+  });
+
+  it('a whole receive is applied together, whatever its order: several users, several events of one user, a duplicate', async () => {
+    const [a, b] = [randomUUID(), randomUUID()];
+    const created = makeEvent('user.created', a, 1);
+    const batch = [
+      makeEvent('user.deactivated', a, 3),
+      makeEvent('user.created', b, 1),
+      makeEvent('user.email.verified', a, 2),
+      created,
+      created,
+      makeEvent('user.deleted', b, 2),
+    ].map((event) => asQueueMessage(event));
+    const results = await built.app.context.queueHandlers['user-profile-events'](batch);
+    expect(results.map((result) => result.action)).toEqual(Array(6).fill('acknowledge'));
+    expect(results.filter((result) => result.action === 'acknowledge' && result.outcome === 'duplicate')).toHaveLength(
+      1,
+    );
+    expect(await profileOf(a)).toMatchObject({ status: 'deactivated', emailVerified: true, userVersion: 3 });
+    expect(await profileOf(b)).toMatchObject({ status: 'deleted', email: null });
+  });
 });

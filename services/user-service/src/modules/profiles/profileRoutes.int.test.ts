@@ -1,3 +1,4 @@
+import { handleOne } from '@platform/shared/messaging';
 import { randomUUID } from 'node:crypto';
 import { asQueueMessage, buildTestApp, givenUser, makeEvent } from '../../../test/testApp';
 
@@ -44,7 +45,10 @@ describe('GET /users/me', () => {
     expect(before.headers['retry-after']).toBe('1');
     expect(before.json().error.code).toBe('PROFILE_NOT_FOUND');
 
-    await t.app.context.queueHandlers['user-profile-events'](asQueueMessage(makeEvent('user.created', userId, 1)));
+    await handleOne(
+      t.app.context.queueHandlers['user-profile-events'],
+      asQueueMessage(makeEvent('user.created', userId, 1)),
+    );
     // The 404 was not cached: the profile shows at once.
     expect((await t.inject({ method: 'GET', url: '/users/me', headers })).statusCode).toBe(200);
   });
