@@ -7,6 +7,7 @@ import {
   type MessageAttributeValue,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import { REJECT_REASON_ATTRIBUTE } from '@platform/shared/messaging';
 
 /** Messages in a queue: visible plus in flight (being looked at by someone else). */
 export async function queueDepth(sqs: SQSClient, queueUrl: string): Promise<number> {
@@ -29,12 +30,16 @@ export interface DeadLetterSummary {
   correlationId: string;
   receiveCount: string;
   sentAt: string;
+  /** Why a consumer moved it here at once (it can never succeed), or '-' when it used up its retries. */
+  reason: string;
 }
 
 /**
  * What an operator needs to recognise a dead letter, and nothing more: envelope fields only,
  * because mail events carry one-time tokens in their payload.
  */
+const DLQ_ONLY_ATTRIBUTES = new Set([REJECT_REASON_ATTRIBUTE, 'sourceQueue']);
+
 export function summarise(message: Message): DeadLetterSummary {
   let envelope: Record<string, unknown> = {};
   try {
@@ -52,6 +57,7 @@ export function summarise(message: Message): DeadLetterSummary {
     correlationId: field('correlationId'),
     receiveCount: message.Attributes?.ApproximateReceiveCount ?? '?',
     sentAt: Number.isFinite(sent) ? new Date(sent).toISOString() : '?',
+    reason: message.MessageAttributes?.[REJECT_REASON_ATTRIBUTE]?.StringValue ?? '-',
   };
 }
 
@@ -70,10 +76,11 @@ export async function sampleDeadLetters(sqs: SQSClient, dlqUrl: string, count: n
   return Messages.slice(0, count).map(summarise);
 }
 
+/** The attributes the message had on its source queue: without the ones its move to the DLQ added. */
 function stringAttributes(message: Message): Record<string, MessageAttributeValue> {
   return Object.fromEntries(
     Object.entries(message.MessageAttributes ?? {})
-      .filter(([, value]) => value.StringValue !== undefined)
+      .filter(([name, value]) => value.StringValue !== undefined && !DLQ_ONLY_ATTRIBUTES.has(name))
       .map(([name, value]) => [name, { DataType: value.DataType ?? 'String', StringValue: value.StringValue }]),
   );
 }
