@@ -8,8 +8,7 @@ import { provisionTopology, type ProvisionResult } from '../topology/provisionTo
  * Provisions the whole topology under a unique prefix, so a test owns its topic and queues.
  * @example const topology = await provisionIsolatedTopology(clients); ... await topology.destroy();
  */
-export async function provisionIsolatedTopology(clients: Pick<AwsClients, 'sns' | 'sqs'>) {
-  const prefix = `t${randomBytes(4).toString('hex')}-`;
+export async function provisionIsolatedTopology(clients: Pick<AwsClients, 'sns' | 'sqs'>, prefix = isolatedPrefix()) {
   const result: ProvisionResult = await provisionTopology({ ...clients, prefix });
   return {
     ...result,
@@ -20,4 +19,9 @@ export async function provisionIsolatedTopology(clients: Pick<AwsClients, 'sns' 
       await Promise.all(urls.map((QueueUrl) => clients.sqs.send(new DeleteQueueCommand({ QueueUrl }))));
     },
   };
+}
+
+/** A topology prefix no other test uses. */
+export function isolatedPrefix(): string {
+  return `t${randomBytes(4).toString('hex')}-`;
 }

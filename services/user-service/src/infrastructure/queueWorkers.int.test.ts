@@ -5,7 +5,7 @@ import { topology } from '@platform/shared/topology';
 import { toSnsPublishInput, type UserEvent } from '@platform/shared/events';
 import { type Logger } from '@platform/shared/logging';
 import { REJECT_REASON_ATTRIBUTE, type QueueBatchHandler } from '@platform/shared/messaging';
-import { awaitMessage, provisionIsolatedTopology } from '@platform/shared/testing';
+import { awaitMessage, isolatedPrefix, provisionIsolatedTopology } from '@platform/shared/testing';
 import { randomUUID } from 'node:crypto';
 import { queueDepth, redriveDeadLetters } from '../../../../scripts/dlq/deadLetters';
 import { buildTestApp, createObserverSpy, makeEvent } from '../../test/testApp';
@@ -165,5 +165,30 @@ describe('queue workers on a real SNS/SQS endpoint', () => {
       matches: (m) => m.Body?.includes(later.id) ?? false,
       consume: false,
     });
+  }, 30_000);
+
+  it('starts while its queues cannot be reached, and begins consuming once they answer', async () => {
+    const prefix = isolatedPrefix();
+    const spy = createObserverSpy();
+    // Nothing exists under this prefix yet: the start must not fail.
+    const stop = await startQueueWorkers({
+      aws: t.app.context.aws,
+      prefix,
+      handlers: t.app.context.queueHandlers,
+      observe: spy.observe,
+      logger: t.app.log as Logger,
+      tuning: { waitTimeSeconds: 1, retryBackoff: { baseSeconds: 0, maxSeconds: 0 } },
+    });
+    const late = await provisionIsolatedTopology(aws, prefix);
+    try {
+      const event = makeEvent('user.created', randomUUID(), 1);
+      const handled = spy.handled(event.id, 20_000);
+      await aws.sns.send(new PublishCommand(toSnsPublishInput(late.topicArn, event)));
+      expect(await handled).toEqual({ action: 'acknowledge', outcome: 'applied' });
+      expect(await profileOf(event.userId)).toMatchObject({ status: 'active' });
+    } finally {
+      await stop();
+      await late.destroy();
+    }
   }, 30_000);
 });

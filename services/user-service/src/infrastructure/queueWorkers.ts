@@ -37,6 +37,9 @@ export function createQueueHandlers(deps: {
 /**
  * Starts a long-running sqs-consumer worker per queue and returns a stop function that stops
  * polling and waits for in-flight messages, so a SIGTERM deletes no message whose effect did not commit.
+ * It never fails the start: a queue that cannot be looked up yet (SQS unreachable, the topology not
+ * provisioned) is looked up again with backoff (1 s doubling to 30 s), logged once, and its worker
+ * starts when it answers; meanwhile readiness reports SQS as failed.
  */
 export async function startQueueWorkers(deps: {
   aws: Pick<AwsClients, 'sqs'>;
@@ -47,28 +50,58 @@ export async function startQueueWorkers(deps: {
   /** Tests poll briefly and retry at once; production keeps the runner's defaults. */
   tuning?: Pick<QueueWorkerOptions, 'waitTimeSeconds' | 'retryBackoff' | 'pollers' | 'batchSize'>;
 }): Promise<() => Promise<void>> {
-  const workers = await Promise.all(
-    topology.queues.map(async (definition) => {
-      const queue = await resolveQueue(deps.aws, deps.prefix, definition.name);
-      return startQueueWorker({
-        sqs: deps.aws.sqs,
-        queueName: deps.prefix + definition.name,
-        queueUrl: queue.url,
-        deadLetterQueueUrl: queue.deadLetterQueueUrl,
-        handler: deps.handlers[definition.name],
-        logger: deps.logger,
-        observe: deps.observe,
-        // Shorter than the queue's 180 s: the heartbeat keeps extending it while a handler works.
-        visibilityTimeoutSeconds: 60,
-        // stop() waits for the open long poll: 4 s keeps a SIGTERM shutdown inside tsx watch's 5 s and
-        // docker's 10 s grace, so no message is caught invisible by a killed process (it would come
-        // back only after the visibility timeout). The extra idle receives cost next to nothing.
-        waitTimeSeconds: 4,
-        ...deps.tuning,
-      });
-    }),
-  );
+  const stopping = new AbortController();
+  const started = topology.queues.map(async (definition) => {
+    const queue = await resolveWhenReachable(deps, definition.name, stopping.signal);
+    if (!queue) return undefined;
+    return startQueueWorker({
+      sqs: deps.aws.sqs,
+      queueName: deps.prefix + definition.name,
+      queueUrl: queue.url,
+      deadLetterQueueUrl: queue.deadLetterQueueUrl,
+      handler: deps.handlers[definition.name],
+      logger: deps.logger,
+      observe: deps.observe,
+      // Shorter than the queue's 180 s: the heartbeat keeps extending it while a handler works.
+      visibilityTimeoutSeconds: 60,
+      // stop() waits for the open long poll: 4 s keeps a SIGTERM shutdown inside tsx watch's 5 s and
+      // docker's 10 s grace, so no message is caught invisible by a killed process (it would come
+      // back only after the visibility timeout). The extra idle receives cost next to nothing.
+      waitTimeSeconds: 4,
+      ...deps.tuning,
+    });
+  });
   return async () => {
-    await Promise.all(workers.map((worker) => worker.stop()));
+    stopping.abort();
+    const workers = await Promise.all(started);
+    await Promise.all(workers.map((worker) => worker?.stop()));
   };
+}
+
+/** The queue's URLs, looked up again with backoff until SQS answers; undefined when stopped first. */
+async function resolveWhenReachable(
+  deps: { aws: Pick<AwsClients, 'sqs'>; prefix: string; logger: Logger },
+  name: QueueName,
+  signal: AbortSignal,
+) {
+  for (let attempt = 1; !signal.aborted; attempt++) {
+    try {
+      const queue = await resolveQueue(deps.aws, deps.prefix, name);
+      if (attempt > 1) deps.logger.info({ queue: deps.prefix + name }, 'queue reachable: starting its worker');
+      return queue;
+    } catch (error) {
+      if (attempt === 1) {
+        deps.logger.error(
+          { err: error, queue: deps.prefix + name },
+          'queue unreachable: its worker starts once it answers',
+        );
+      }
+      const delay = Math.min(30_000, 1000 * 2 ** (attempt - 1));
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, delay);
+        signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+      });
+    }
+  }
+  return undefined;
 }
