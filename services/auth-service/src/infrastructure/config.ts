@@ -66,7 +66,7 @@ export const authConfigSchema = commonEnv
       .int()
       .min(1)
       .max(1000)
-      .default(200)
+      .default(500)
       .describe('Rows one relay run claims (at most the earliest unpublished event of each user)'),
     OUTBOX_RELAY_PUBLISH_CONCURRENCY: z.coerce
       .number()
