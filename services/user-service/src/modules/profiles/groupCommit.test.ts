@@ -24,7 +24,10 @@ describe('groupCommit', () => {
     runs[0]!.finish();
     expect(await first).toEqual(['done 1', 'done 2']);
     await settle();
-    expect(runs.map((r) => r.items)).toEqual([[1, 2], [3, 4, 5, 6]]);
+    expect(runs.map((r) => r.items)).toEqual([
+      [1, 2],
+      [3, 4, 5, 6],
+    ]);
     runs[1]!.finish();
     expect(await second).toEqual(['done 3']);
     expect(await third).toEqual(['done 4', 'done 5', 'done 6']);
@@ -35,10 +38,17 @@ describe('groupCommit', () => {
     const apply = groupCommit(run, { maxItems: 3, concurrency: 2 });
     const calls = [apply([1, 2]), apply([3, 4]), apply([5]), apply([6])];
     await settle();
-    expect(runs.map((r) => r.items)).toEqual([[1, 2], [3, 4]]);
+    expect(runs.map((r) => r.items)).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
     runs[0]!.finish();
     await settle();
-    expect(runs.map((r) => r.items)).toEqual([[1, 2], [3, 4], [5, 6]]);
+    expect(runs.map((r) => r.items)).toEqual([
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ]);
     runs[1]!.finish();
     runs[2]!.finish();
     expect(await Promise.all(calls)).toEqual([['done 1', 'done 2'], ['done 3', 'done 4'], ['done 5'], ['done 6']]);
