@@ -417,7 +417,7 @@ export async function runScenario(
       },
     ],
     [
-      'a poison message reaches the DLQ and `npm run dlq:redrive` brings it back',
+      'a poison message reaches the DLQ at once, with its reason, and `npm run dlq:redrive` brings it back',
       async () => {
         const env = target.queueEnv;
         const sqs = new SQSClient({
@@ -450,7 +450,7 @@ export async function runScenario(
               MessageAttributes: { type: { DataType: 'String', StringValue: 'user.created' } },
             }),
           );
-          log('poison message sent; waiting for maxReceiveCount receives to move it to the DLQ');
+          log('poison message sent; the consumer must move it to the DLQ at once, with its reason');
           await eventually(
             'the poison message in the DLQ',
             async () => assert.equal(await depth(queue.deadLetterQueueUrl), before + 1),
@@ -458,9 +458,10 @@ export async function runScenario(
           );
           const shown = await npmRun('dlq', ['--queue', 'user-profile-events'], env);
           assert.match(shown, new RegExp(`user-profile-events-dlq: ${before + 1} message`), shown);
+          assert.match(shown, /"reason":"invalid event: message body is not JSON"/, shown);
           const redriven = await npmRun('dlq:redrive', ['--queue', 'user-profile-events'], env);
           assert.match(redriven, new RegExp(`moved ${before + 1} message`), redriven);
-          assert.equal(await depth(queue.deadLetterQueueUrl), 0, 'the DLQ is empty after the redrive');
+          // No depth check here: the consumer may already have moved the still-unparsable message back.
           log('redriven; the consumer receives it again and, still unparsable, it returns to the DLQ');
           await eventually(
             'the redriven message back in the DLQ after going through the queue again',

@@ -36,7 +36,7 @@ export async function startFauxqsProcess(port: number) {
   return {
     endpoint: `http://127.0.0.1:${port}`,
     async stop() {
-      if (child.exitCode !== null) return;
+      if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGKILL');
       await once(child, 'exit');
     },
