@@ -11,6 +11,7 @@ import { loadAuthConfig, type AuthConfig } from './infrastructure/config';
 import type { AuthContext } from './infrastructure/context';
 import { createPrisma, type Database } from './infrastructure/database';
 import { bootstrapAdmin, registerAdminRoutes } from './modules/admin';
+import { registerAsyncApiRoute } from './modules/docs';
 import { registerAuthRoutes } from './modules/auth';
 import { registerEmailRoutes } from './modules/email';
 import { registerJwksRoute } from './modules/jwks';
@@ -135,6 +136,7 @@ export async function buildApp(deps: AuthAppDeps = {}): Promise<AuthApp> {
     modules: [
       registerRateLimits,
       registerJwksRoute,
+      registerAsyncApiRoute,
       registerAuthRoutes,
       registerEmailRoutes,
       registerPasswordRoutes,

@@ -2,3 +2,4 @@
 export * from './catalogue';
 export * from './envelope';
 export * from './snsMessage';
+export * from './asyncapi';

@@ -24,6 +24,15 @@ describe('health, docs and keys', () => {
     );
   });
 
+  it("publishes the AsyncAPI document of its events, with the deployment's topic name", async () => {
+    const asyncapi = await call(t, 'GET', '/docs/asyncapi.json');
+    expect(asyncapi.statusCode).toBe(200);
+    expect(asyncapi.json()).toMatchObject({
+      asyncapi: '3.0.0',
+      channels: { userEvents: { address: `${t.config.TOPOLOGY_PREFIX}user-events` } },
+    });
+  });
+
   it('publishes the public signing key, never the private part', async () => {
     const jwks = await call(t, 'GET', '/.well-known/jwks.json');
     const [key] = jwks.json().keys;
