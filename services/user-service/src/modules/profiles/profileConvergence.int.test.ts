@@ -28,7 +28,9 @@ const history = fc.record({
 
 const deletedAt = '2026-11-22T10:00:00.000Z';
 
-function eventsOf(userId: string, { steps, deleted, gaps }: fc.RecordValue<typeof history>, emails: string[]) {
+type History = { steps: Step[]; deleted: boolean; gaps: number[] };
+
+function eventsOf(userId: string, { steps, deleted, gaps }: History, emails: string[]) {
   let version = 1;
   const events: ProfileEvent[] = [makeEvent('user.created', userId, version, { email: emails[0]! })];
   steps.forEach((step, index) => {
