@@ -15,6 +15,8 @@ import { createMailTransport, type MailTransport } from './modules/notifications
 import { ProfileCache } from './modules/profiles';
 import { registerUserRoutes } from './routes';
 
+const CACHE_SWEEP_INTERVAL_MS = 2_000;
+
 /** What a caller may pass instead of what buildApp would create (tests); a passed client is the caller's to close. */
 export interface UserAppDeps {
   config?: UserConfig;
@@ -78,6 +80,12 @@ export async function buildApp(deps: UserAppDeps = {}): Promise<UserApp> {
         ttlSeconds: profileCacheTtlSeconds(config.NODE_ENV),
         registry: scope.metrics,
         logger,
+      });
+      // Invalidations that a Redis outage or a crash left in cache_invalidations: dropped once Redis answers.
+      scope.background('profile cache sweeper', () => {
+        const timer = setInterval(() => void cache.sweep().catch(() => undefined), CACHE_SWEEP_INTERVAL_MS);
+        timer.unref();
+        return async () => clearInterval(timer);
       });
       const queueHandlers = createQueueHandlers({ pool, prisma, cache, mailTransport, config, logger });
       const observe = registerConsumerMetrics(scope.metrics);

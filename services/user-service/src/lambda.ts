@@ -38,6 +38,8 @@ export function createLambdaHandlers(getApp: () => Promise<UserApp>) {
           )),
       },
     });
+    // No timers run between invocations: drop the cache keys a Redis outage left behind here.
+    await context.cache.sweep().catch(() => undefined);
     return handle(event);
   };
   return {

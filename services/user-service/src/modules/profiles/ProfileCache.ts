@@ -1,7 +1,7 @@
 import type { Logger } from '@platform/shared/logging';
 import type { Redis } from '@platform/shared/redis';
 import { Counter, type Registry } from 'prom-client';
-import type { Database } from '../../infrastructure/database';
+import type { Database, Prisma } from '../../infrastructure/database';
 import { profileSchema, type ProfileView, toProfileView } from './profileSchemas';
 
 export const profileCacheKey = (userId: string) => `user:id:${userId}`;
@@ -20,10 +20,16 @@ interface Deps {
  * burst of requests after an invalidation costs one query, not one per request.
  * A missing profile is never cached: right after register it appears within a second, and a
  * cached "not found" would hide it for a whole TTL.
+ *
+ * Invalidation is durable: a transaction that changes a profile also writes its id to
+ * `cache_invalidations` (`recordInvalidation`, or the event path's set-based write). After the commit
+ * `invalidate` drops the key and the row; if Redis is unreachable, or the process dies first, the
+ * row stays, and `sweep` (every few seconds in the server, on Redis reconnect, at each Lambda
+ * invocation) drops the key as soon as Redis answers, whichever process runs it.
  */
 export class ProfileCache {
   private readonly loading = new Map<string, Promise<ProfileView | null>>();
-  /** Invalidations that failed while Redis was down; replayed when it is back. */
+  /** Invalidations this process could not make (Redis down): no load of these users is cached meanwhile. */
   private readonly pendingInvalidations = new Set<string>();
   private readonly lookups: Counter<'result'>;
   private readonly loads: Counter;
@@ -42,7 +48,7 @@ export class ProfileCache {
       help: 'Profiles loaded from Postgres on a cache miss (concurrent misses of one profile share one load)',
       registers: [deps.registry],
     });
-    deps.redis.on('ready', () => void this.replayInvalidations());
+    deps.redis.on('ready', () => void this.sweep().catch(() => undefined));
   }
 
   async get(userId: string): Promise<ProfileView | null> {
@@ -55,17 +61,50 @@ export class ProfileCache {
     return load;
   }
 
-  /** Called after every committed change of a profile or its data. */
-  async invalidate(userId: string): Promise<void> {
+  /**
+   * Called after the commit of every change of these profiles (whose transaction recorded them in
+   * cache_invalidations): drops their keys, then their rows. A failure leaves the rows for `sweep`.
+   */
+  async invalidate(...userIds: string[]): Promise<void> {
+    if (userIds.length === 0) return;
     this.invalidations++;
-    this.loading.delete(userId);
+    for (const userId of userIds) this.loading.delete(userId);
+    const startedAt = new Date();
     try {
-      await this.deps.redis.del(profileCacheKey(userId));
-      this.pendingInvalidations.delete(userId);
+      await this.deps.redis.del(...userIds.map(profileCacheKey));
     } catch (error) {
-      this.pendingInvalidations.add(userId);
-      this.deps.logger.warn({ err: error, userId }, 'profile cache invalidation deferred until redis is back');
+      for (const userId of userIds) this.pendingInvalidations.add(userId);
+      this.deps.logger.warn(
+        { err: error, users: userIds.length },
+        'profile cache invalidation deferred until redis is back',
+      );
+      return;
     }
+    for (const userId of userIds) this.pendingInvalidations.delete(userId);
+    // Rows written again by a later change (created_at after ours) stay for that change's own invalidation.
+    await this.deps.prisma.$executeRaw`
+      DELETE FROM cache_invalidations WHERE user_id = ANY(${userIds}::uuid[]) AND created_at <= ${startedAt}`.catch(
+      (error: unknown) => this.deps.logger.warn({ err: error }, 'clearing cache_invalidations failed; sweep retries'),
+    );
+  }
+
+  /**
+   * Drops the keys of every recorded invalidation (up to 500 a call), then their rows: the ones a
+   * Redis outage or a crash left behind. Returns how many it cleared; throws while Redis is down.
+   */
+  async sweep(): Promise<number> {
+    const rows = await this.deps.prisma.$queryRaw<Array<{ userId: string; createdAt: Date }>>`
+      SELECT user_id::text AS "userId", created_at AS "createdAt" FROM cache_invalidations
+      ORDER BY created_at LIMIT 500`;
+    if (rows.length === 0) return 0;
+    this.invalidations++;
+    await this.deps.redis.del(...rows.map((row) => profileCacheKey(row.userId)));
+    for (const row of rows) this.pendingInvalidations.delete(row.userId);
+    await this.deps.prisma.$executeRaw`
+      DELETE FROM cache_invalidations AS c USING unnest(${rows.map((row) => row.userId)}::uuid[],
+        ${rows.map((row) => row.createdAt)}::timestamptz[]) AS t(user_id, created_at)
+      WHERE c.user_id = t.user_id AND c.created_at <= t.created_at`;
+    return rows.length;
   }
 
   private async read(userId: string): Promise<ProfileView | null> {
@@ -94,8 +133,11 @@ export class ProfileCache {
     }
     return view;
   }
+}
 
-  private async replayInvalidations() {
-    for (const userId of [...this.pendingInvalidations]) await this.invalidate(userId);
-  }
+/** Records, in the caller's transaction, that this profile's cached copy must go (see ProfileCache). */
+export async function recordInvalidation(tx: Pick<Prisma.TransactionClient, '$executeRaw'>, userId: string) {
+  await tx.$executeRaw`
+    INSERT INTO cache_invalidations (user_id) VALUES (${userId}::uuid)
+    ON CONFLICT (user_id) DO UPDATE SET created_at = now()`;
 }

@@ -186,6 +186,11 @@ async function writeChanges(
        DELETE FROM wishlist_items WHERE user_id = ANY($19::uuid[])
      ), erased_preferences AS (
        DELETE FROM user_preferences WHERE user_id = ANY($19::uuid[])
+     ), cache_invalidations AS (
+       -- Durable cache invalidation (ProfileCache): every profile this batch inserted or changed.
+       INSERT INTO cache_invalidations (user_id)
+       SELECT id FROM unnest($1::uuid[]) AS id UNION SELECT id FROM unnest($10::uuid[]) AS id
+       ON CONFLICT (user_id) DO UPDATE SET created_at = now()
      )
      INSERT INTO event_logs (event_id, type, user_id, user_version, correlation_id, status, last_error,
                              processed_at, updated_at)

@@ -107,10 +107,43 @@ describe('profile cache', () => {
     redis.disconnect();
     await ended;
     expect((await renameUser(user, 'Ada After')).statusCode).toBe(200);
+    // The change recorded its invalidation in Postgres, in its own transaction: a crash now would not lose it.
+    expect(await t.app.context.prisma.cacheInvalidation.findUnique({ where: { userId: user.userId } })).not.toBeNull();
 
-    // Back on the same server, the old entry is still there; only the replayed invalidation removes it.
+    // Back on the same server, the old entry is still there; only the recorded invalidation, swept on
+    // reconnect, removes it (within moments, not a TTL).
     await redis.connect();
-    expect(await redis.exists(`user:id:${user.userId}`)).toBe(0);
+    for (let tries = 0; (await redis.exists(`user:id:${user.userId}`)) === 1; tries++) {
+      if (tries > 100) throw new Error('the stale entry was not dropped after Redis came back');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const read = await t.inject({ method: 'GET', url: '/users/me', headers: user.auth });
+    expect(read.json().displayName).toBe('Ada After');
+  });
+
+  it('an invalidation survives the crash of the process that made the change: another one drops the key', async () => {
+    const user = await givenUser(t, { displayName: 'Ada Before' });
+    await t.inject({ method: 'GET', url: '/users/me', headers: user.auth });
+    const key = `user:id:${user.userId}`;
+    const stale = await redis.get(key);
+    expect(stale).not.toBeNull();
+
+    // The change commits (with its cache_invalidations row), and the process dies before dropping the key:
+    // here the key is put back as it was, as if the invalidation after the commit never ran.
+    expect((await renameUser(user, 'Ada After')).statusCode).toBe(200);
+    await redis.set(key, stale!);
+    await t.app.context.prisma.$executeRaw`
+      INSERT INTO cache_invalidations (user_id) VALUES (${user.userId}::uuid) ON CONFLICT (user_id) DO NOTHING`;
+
+    // Another process (a fresh app on the same database and Redis) sweeps what was left.
+    const other = await buildTestApp({ redis, env: { TOPOLOGY_PREFIX: provisioned.prefix } });
+    try {
+      expect(await other.app.context.cache.sweep()).toBeGreaterThan(0);
+    } finally {
+      await other.app.close();
+    }
+    expect(await redis.exists(key)).toBe(0);
+    expect(await t.app.context.prisma.cacheInvalidation.findUnique({ where: { userId: user.userId } })).toBeNull();
     const read = await t.inject({ method: 'GET', url: '/users/me', headers: user.auth });
     expect(read.json().displayName).toBe('Ada After');
   });

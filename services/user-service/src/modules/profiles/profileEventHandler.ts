@@ -30,7 +30,7 @@ export function createProfileEventHandler({ pool, cache, logger }: Deps): QueueB
     async (events: ProfileEvent[]) => {
       const applied = await applyProfileEvents(pool, events);
       // After the commit: a changed profile must not be served from the cache.
-      await Promise.all(applied.changedUsers.map((userId) => cache.invalidate(userId)));
+      await cache.invalidate(...applied.changedUsers);
       return applied.outcomes;
     },
     { maxItems: 100, concurrency: 3 },

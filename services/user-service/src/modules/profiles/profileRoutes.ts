@@ -1,7 +1,7 @@
 import { type BaseApp, notFound } from '@platform/shared/http';
 import type { Database } from '../../infrastructure/database';
 import { lockActiveProfile, principalOf, requireActiveProfile } from './profileAccess';
-import type { ProfileCache } from './ProfileCache';
+import { recordInvalidation, type ProfileCache } from './ProfileCache';
 import { profileSchema, toProfileView, updateProfileBodySchema, userIdParamsSchema } from './profileSchemas';
 
 interface Deps {
@@ -33,6 +33,7 @@ export function registerProfileRoutes(app: BaseApp, { prisma, cache }: Deps) {
       const { userId } = principalOf(request);
       const updated = await prisma.$transaction(async (tx) => {
         await lockActiveProfile(tx, userId);
+        await recordInvalidation(tx, userId);
         return tx.userProfile.update({ where: { id: userId }, data: request.body });
       });
       await cache.invalidate(userId);
