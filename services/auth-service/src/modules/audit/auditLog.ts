@@ -48,10 +48,14 @@ export interface AuditEntry {
   details?: Prisma.InputJsonValue;
 }
 
-/** Writes one audit row, inside the caller's transaction when given one. */
-export async function recordAudit(db: Pick<Tx, 'securityAuditLog'>, context: RequestContext, entry: AuditEntry) {
-  await db.securityAuditLog.create({
-    data: {
+/** Writes audit rows (one statement), inside the caller's transaction when given one. */
+export async function recordAudit(
+  db: Pick<Tx, 'securityAuditLog'>,
+  context: RequestContext,
+  ...entries: [AuditEntry, ...AuditEntry[]]
+) {
+  await db.securityAuditLog.createMany({
+    data: entries.map((entry) => ({
       id: uuidv7(),
       event: entry.event,
       userId: entry.userId ?? null,
@@ -59,6 +63,6 @@ export async function recordAudit(db: Pick<Tx, 'securityAuditLog'>, context: Req
       ip: context.ip,
       userAgent: context.userAgent,
       ...(entry.details === undefined ? {} : { details: entry.details }),
-    },
+    })),
   });
 }

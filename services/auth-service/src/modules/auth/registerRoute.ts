@@ -3,8 +3,8 @@ import { isUniqueViolation } from '@platform/shared/database';
 import { v7 as uuidv7 } from 'uuid';
 import type { AuthContext } from '../../infrastructure/context';
 import { contextOf, recordAudit } from '../audit';
-import { requestEmailVerification } from '../email';
-import { enqueueUserEvent } from '../outbox';
+import { emailVerificationRequest } from '../email';
+import { enqueueUserEvents } from '../outbox';
 import { issueSession } from '../sessions';
 import { withRoles } from '../users';
 import { registerBody, sessionResponse } from './authSchemas';
@@ -41,14 +41,18 @@ export function registerRegisterRoute(app: BaseApp, deps: AuthContext) {
             },
             include: withRoles,
           });
-          await enqueueUserEvent(tx, {
-            type: 'user.created',
-            user,
-            correlationId: context.correlationId,
-            payload: { email, displayName: user.displayName, roles: ['user'], emailVerified: false },
-          });
-          await recordAudit(tx, context, { event: 'user_registered', userId: user.id });
-          await requestEmailVerification(tx, user, context);
+          // Few statements: this transaction is the first part of the register→profile latency.
+          const verification = await emailVerificationRequest(tx, user, context, { firstForUser: true });
+          await enqueueUserEvents(tx, [
+            {
+              type: 'user.created',
+              user,
+              correlationId: context.correlationId,
+              payload: { email, displayName: user.displayName, roles: ['user'], emailVerified: false },
+            },
+            verification.event,
+          ]);
+          await recordAudit(tx, context, { event: 'user_registered', userId: user.id }, verification.audit);
           return (await issueSession(deps, tx, user)).session;
         });
         deps.nudgeRelay();

@@ -16,7 +16,23 @@ export interface OutboxEntry<T extends UserEventType> {
  * so both commit or neither does; the relay publishes it afterwards.
  */
 export async function enqueueUserEvent<T extends UserEventType>(tx: Pick<Tx, 'outboxEvent'>, entry: OutboxEntry<T>) {
-  const event = createUserEvent({
+  const event = toEvent(entry);
+  await tx.outboxEvent.create({ data: toRow(event) });
+  return event;
+}
+
+/** Any entry of the catalogue's types. */
+export type AnyOutboxEntry = { [T in UserEventType]: OutboxEntry<T> }[UserEventType];
+
+/** Several events in one statement, in the order given (a transaction that reports several changes). */
+export async function enqueueUserEvents(tx: Pick<Tx, 'outboxEvent'>, entries: readonly AnyOutboxEntry[]) {
+  const events = entries.map((entry) => toEvent(entry as OutboxEntry<UserEventType>));
+  await tx.outboxEvent.createMany({ data: events.map(toRow) });
+  return events;
+}
+
+function toEvent<T extends UserEventType>(entry: OutboxEntry<T>) {
+  return createUserEvent({
     type: entry.type,
     userId: entry.user.id,
     userVersion: entry.user.version,
@@ -24,13 +40,13 @@ export async function enqueueUserEvent<T extends UserEventType>(tx: Pick<Tx, 'ou
     producer: PRODUCER,
     payload: entry.payload,
   });
-  await tx.outboxEvent.create({
-    data: {
-      id: event.id,
-      type: event.type,
-      userId: event.userId,
-      payload: event as unknown as Prisma.InputJsonValue,
-    },
-  });
-  return event;
+}
+
+function toRow(event: { id: string; type: UserEventType; userId: string }) {
+  return {
+    id: event.id,
+    type: event.type,
+    userId: event.userId,
+    payload: event as unknown as Prisma.InputJsonValue,
+  };
 }

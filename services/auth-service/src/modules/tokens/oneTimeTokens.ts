@@ -21,10 +21,10 @@ interface OneTimeTokenRows {
 /** Stores a new token for the user, valid for `ttlMs`, and voids the earlier unused ones. */
 export async function issueOneTimeToken(
   rows: OneTimeTokenRows,
-  { userId, ttlMs, token = generateOpaqueToken(), now = new Date() }: IssueOptions,
+  { userId, ttlMs, token = generateOpaqueToken(), now = new Date(), firstForUser = false }: IssueOptions,
 ): Promise<{ token: string; expiresAt: Date }> {
   const expiresAt = new Date(now.getTime() + ttlMs);
-  await rows.updateMany({ where: { userId, usedAt: null }, data: { usedAt: now } });
+  if (!firstForUser) await rows.updateMany({ where: { userId, usedAt: null }, data: { usedAt: now } });
   await rows.create({ data: { id: uuidv7(), userId, tokenHash: hashOpaqueToken(token), expiresAt } });
   return { token, expiresAt };
 }
@@ -35,6 +35,8 @@ interface IssueOptions {
   /** Pass one generated before the transaction when the caller must do the same work either way. */
   token?: string;
   now?: Date;
+  /** The user was created in this transaction: there is no earlier token to void. */
+  firstForUser?: boolean;
 }
 
 /**
