@@ -54,6 +54,9 @@ export async function createBaseApp(options: BaseAppOptions) {
     },
     trustProxy: options.trustProxy ?? false,
     bodyLimit: 64 * 1024,
+    // Fastify fails a boot (plugins, onReady hooks) that takes over 10 s by default; on a starved CPU
+    // (a CI machine running many suites, a small Lambda's cold start) a healthy boot can, and failing it helps nobody.
+    pluginTimeout: 30_000,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
