@@ -349,7 +349,7 @@ export async function runScenario(
       },
     ],
     [
-      'admin deactivates the account (login 403, user-service 403) and reactivates it',
+      'admin deactivates the account (login 403, its tokens end at once on both services) and reactivates it',
       async () => {
         const adminLogin = await login(auth, target.admin.email, target.admin.password);
         expectStatus(adminLogin, 200, 'the bootstrap admin logs in');
@@ -365,10 +365,19 @@ export async function runScenario(
         const refused = await login(auth, email, passwords[2]!);
         expectStatus(refused, 403, 'login of a deactivated account');
         assert.equal(errorCode(refused), 'ACCOUNT_DEACTIVATED');
-        await eventually('the user-service refuses the deactivated account', async () => {
-          const response = await users.call('GET', '/users/me', { token: session().accessToken });
-          expectStatus(response, 403, 'GET /users/me of a deactivated account');
-          assert.equal(errorCode(response), 'PROFILE_DEACTIVATED');
+        // Its sessions ended with the deactivation: its access token stops working at once, on both services.
+        for (const [api, path] of [
+          [auth, '/auth/me'],
+          [users, '/users/me'],
+        ] as const) {
+          const response = await api.call('GET', path, { token: session().accessToken });
+          expectStatus(response, 401, `GET ${path} with the deactivated account's token`);
+          assert.equal(errorCode(response), 'TOKEN_REVOKED');
+        }
+        await eventually('the user-service marks the profile deactivated', async () => {
+          const response = await users.call('GET', `/users/${userId}`, { token: adminSession().accessToken });
+          expectStatus(response, 200, 'the admin reads the profile');
+          assert.equal((response.body as { status: string }).status, 'deactivated');
         });
         const reactivate = await auth.call('POST', `/admin/users/${userId}/reactivate`, {
           token: adminSession().accessToken,
@@ -411,9 +420,10 @@ export async function runScenario(
           assert.ok(!response.text.includes(email), 'the email is erased');
           assert.ok(!response.text.includes('Alice'), 'the display name is erased');
         });
+        // The deletion ended its sessions: its token is refused at once.
         const own = await users.call('GET', '/users/me', { token: session().accessToken });
-        expectStatus(own, 403, 'the deleted account reads its profile');
-        assert.equal(errorCode(own), 'PROFILE_DELETED');
+        expectStatus(own, 401, 'the deleted account reads its profile');
+        assert.equal(errorCode(own), 'TOKEN_REVOKED');
       },
     ],
     [

@@ -44,10 +44,11 @@ beforeAll(async () => {
   await users.app.ready();
 });
 afterAll(async () => {
-  await users?.app.close();
+  // Each step on its own: one that fails (or an app whose start failed) must not leave the others running.
+  await emulator?.stop().catch(() => undefined);
+  await users?.app.close().catch(() => undefined);
   await auth?.close().catch(() => undefined);
-  await emulator?.stop();
-  await database?.drop();
+  await database?.drop().catch(() => undefined);
 });
 
 async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 45_000): Promise<T> {

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { GetTopicAttributesCommand } from '@aws-sdk/client-sns';
-import { createAuthenticate } from '@platform/shared/auth';
+import { createAuthenticate, createSessionRevocations } from '@platform/shared/auth';
 import { resolveAwsEndpoint } from '@platform/shared/aws';
 import { createRedis, redisIsReady, type Redis } from '@platform/shared/redis';
 import { buildService, type ServiceApp } from '@platform/shared/service';
@@ -98,17 +98,19 @@ export async function buildApp(deps: AuthAppDeps = {}): Promise<AuthApp> {
         });
       }
 
+      const revocations = createSessionRevocations(redis);
       return {
         config,
         aws,
         prisma,
         redis,
+        revocations,
         passwords: createPasswordHasher(config),
         signingKeys,
         accessTokens,
         lockout: createLoginLockout(redis, config),
         ...registerAuthMetrics(scope.metrics, prisma),
-        authenticate: createAuthenticate(accessTokens.verify),
+        authenticate: createAuthenticate(accessTokens.verify, { revocations }),
         publishPendingOutboxEvents,
         nudgeRelay: () => relayLoop?.nudge(),
         userEventsTopicArn,

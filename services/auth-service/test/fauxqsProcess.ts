@@ -33,6 +33,12 @@ export async function startFauxqsProcess(port: number) {
     });
     child.once('exit', (code) => reject(new Error(`fauxqs exited with ${code}`)));
   });
+  // Never the reason a test run cannot exit: not waited for, and killed with the test process.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.removeListener('exit', killOnExit));
+  child.unref();
+  for (const stream of [child.stdout, child.stderr]) (stream as unknown as { unref?: () => void } | null)?.unref?.();
   return {
     endpoint: `http://127.0.0.1:${port}`,
     async stop() {

@@ -1,4 +1,5 @@
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { createSessionRevocations } from '@platform/shared/auth';
 import { resolveAwsEndpoint } from '@platform/shared/aws';
 import { createRedis, redisIsReady, type Redis } from '@platform/shared/redis';
 import { buildService, type ServiceApp } from '@platform/shared/service';
@@ -121,7 +122,7 @@ export async function buildApp(deps: UserAppDeps = {}): Promise<UserApp> {
         mailTransport,
         queueHandlers,
         observe,
-        authenticate: createUserAuthentication(config, deps.accessTokenKeys),
+        authenticate: createUserAuthentication(config, createSessionRevocations(redis), deps.accessTokenKeys),
       };
     },
 

@@ -38,8 +38,9 @@ export async function createTestSigner() {
   const jwk = { ...(await exportJWK(publicKey)), kid: 'test-key', alg: 'EdDSA', use: 'sig' };
   return {
     keys: createLocalJWKSet({ keys: [jwk] }),
-    tokenFor: (userId: string, roles: string[] = ['user']) =>
-      new SignJWT({ roles })
+    /** An access token as the auth-service issues it; `sessionId` becomes its `sid` claim. */
+    tokenFor: (userId: string, roles: string[] = ['user'], sessionId?: string) =>
+      new SignJWT({ roles, ...(sessionId ? { sid: sessionId } : {}) })
         .setProtectedHeader({ alg: 'EdDSA', kid: 'test-key' })
         .setSubject(userId)
         .setIssuer(TEST_ISSUER)

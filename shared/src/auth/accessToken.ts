@@ -17,6 +17,8 @@ export const accessTokenClaimsSchema = z.object({
   exp: z.number(),
   iat: z.number(),
   jti: z.string().optional(),
+  /** The session (refresh-token family) the token belongs to; ending the session ends the token. */
+  sid: z.string().min(1).max(100).optional(),
 });
 export type AccessTokenClaims = z.infer<typeof accessTokenClaimsSchema>;
 
@@ -24,6 +26,8 @@ export type AccessTokenClaims = z.infer<typeof accessTokenClaimsSchema>;
 export interface Principal {
   userId: string;
   roles: Role[];
+  /** The token's session (claim `sid`), when it names one. */
+  sessionId?: string;
 }
 
 export class InvalidAccessTokenError extends Error {
@@ -50,7 +54,11 @@ export function createAccessTokenVerifier(options: { keys: JWTVerifyGetKey; issu
       });
       const claims = accessTokenClaimsSchema.safeParse(payload);
       if (!claims.success) throw new InvalidAccessTokenError('claims do not match the expected shape');
-      return { userId: claims.data.sub, roles: claims.data.roles };
+      return {
+        userId: claims.data.sub,
+        roles: claims.data.roles,
+        ...(claims.data.sid ? { sessionId: claims.data.sid } : {}),
+      };
     } catch (error) {
       if (error instanceof InvalidAccessTokenError) throw error;
       // By code, not instanceof: a key getter from another copy of jose (e.g. a service's own

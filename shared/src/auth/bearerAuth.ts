@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, forbidden } from '../http/errors';
 import { InvalidAccessTokenError, type AccessTokenVerifier, type Principal, type Role } from './accessToken';
+import type { SessionRevocations } from './sessionRevocations';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -12,14 +13,22 @@ declare module 'fastify' {
 /**
  * A preHandler that requires `Authorization: Bearer <access token>` and sets request.principal.
  * A missing or bad token is a 401 with WWW-Authenticate, never a 500; the reason is not echoed.
+ * With `revocations`, a token whose session has ended (logout, password change, deactivation, a
+ * change of roles…) is a 401 TOKEN_REVOKED at once. If Redis cannot answer, an ordinary user goes
+ * on (the token expires within its lifetime anyway) but an admin token is refused with 503: admin
+ * power is never granted on a session that might have ended.
  */
-export function createAuthenticate(verify: AccessTokenVerifier) {
+export function createAuthenticate(
+  verify: AccessTokenVerifier,
+  options: { revocations?: Pick<SessionRevocations, 'isEnded'> } = {},
+) {
   return async function authenticate(request: FastifyRequest, _reply: FastifyReply) {
     const header = request.headers.authorization;
     const match = typeof header === 'string' ? /^Bearer\s+([A-Za-z0-9._~+/-]+=*)$/i.exec(header) : null;
     if (!match) throw unauthenticated('MISSING_TOKEN', 'a Bearer access token is required');
+    let principal: Principal;
     try {
-      request.principal = await verify(match[1]!);
+      principal = await verify(match[1]!);
     } catch (error) {
       if (error instanceof InvalidAccessTokenError) {
         request.log.info({ reason: error.reason }, 'access token rejected');
@@ -27,6 +36,28 @@ export function createAuthenticate(verify: AccessTokenVerifier) {
       }
       throw error;
     }
+    if (options.revocations && principal.sessionId) {
+      let ended: boolean;
+      try {
+        ended = await options.revocations.isEnded(principal.sessionId);
+      } catch (error) {
+        request.log.warn({ err: error }, 'session revocation check unavailable');
+        if (principal.roles.includes('admin')) {
+          throw new AppError(
+            503,
+            'REVOCATION_CHECK_UNAVAILABLE',
+            'cannot check the session now, try again',
+            undefined,
+            {
+              'retry-after': '5',
+            },
+          );
+        }
+        ended = false;
+      }
+      if (ended) throw unauthenticated('TOKEN_REVOKED', 'the session of this access token has ended');
+    }
+    request.principal = principal;
   };
 }
 

@@ -1,3 +1,4 @@
+import type { SessionRevocations } from '@platform/shared/auth';
 import type { Redis } from '@platform/shared/redis';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Counter } from 'prom-client';
@@ -20,7 +21,9 @@ export interface AuthContext {
   accessTokens: AccessTokens;
   lockout: LoginLockout;
   loginAttempts: Counter<'outcome'>;
-  /** Bearer-token preHandler (sets request.principal). */
+  /** Ended sessions (Redis): written when sessions end, read by `authenticate` on both services. */
+  revocations: SessionRevocations;
+  /** Bearer-token preHandler (sets request.principal); refuses tokens of ended sessions. */
   authenticate: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
   /** Publishes one batch of due outbox rows (the in-process loop, the scheduled Lambda, tests). */
   publishPendingOutboxEvents: PublishPendingOutboxEvents;

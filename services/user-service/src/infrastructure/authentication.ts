@@ -1,14 +1,17 @@
-import { createAccessTokenVerifier, createAuthenticate } from '@platform/shared/auth';
+import { createAccessTokenVerifier, createAuthenticate, type SessionRevocations } from '@platform/shared/auth';
 import { createRemoteJWKSet, type JWTVerifyGetKey } from 'jose';
 import type { UserConfig } from './config';
 
 /**
  * The Bearer preHandler of every /users route. Keys come from the auth-service JWKS: jose caches
  * them, refetches on an unknown kid (key rotation) with a cooldown, and the verifier checks
- * algorithm, iss, aud and expiry. Tests pass a local key set instead.
+ * algorithm, iss, aud and expiry. Tests pass a local key set instead. A token whose session the
+ * auth-service ended (logout, password change, deactivation, a change of roles…) is refused at once
+ * (`revocations`, in the Redis both services share).
  */
 export function createUserAuthentication(
   config: Pick<UserConfig, 'AUTH_JWKS_URL' | 'AUTH_ISSUER'>,
+  revocations: Pick<SessionRevocations, 'isEnded'>,
   keys?: JWTVerifyGetKey,
 ) {
   const keySet =
@@ -18,5 +21,5 @@ export function createUserAuthentication(
       cooldownDuration: 30_000,
       timeoutDuration: 5_000,
     });
-  return createAuthenticate(createAccessTokenVerifier({ keys: keySet, issuer: config.AUTH_ISSUER }));
+  return createAuthenticate(createAccessTokenVerifier({ keys: keySet, issuer: config.AUTH_ISSUER }), { revocations });
 }

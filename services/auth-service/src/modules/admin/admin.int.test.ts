@@ -23,6 +23,11 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
+/** The session id (claim `sid`) of an access token. */
+async function sessionOf(token: string) {
+  return JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()).sid as string;
+}
+
 const asAdmin = (method: 'GET' | 'POST' | 'PUT', url: string, body?: unknown) =>
   call(t, method, url, { token: admin.accessToken, body });
 
@@ -93,17 +98,51 @@ describe('admin routes', () => {
     expect((await asAdmin('POST', '/admin/users/not-a-uuid/deactivate')).statusCode).toBe(400);
   });
 
-  it('changes roles; the new role shows in the next token', async () => {
-    const { session } = await makeUser(t);
+  it("changes roles: the user's sessions end at once, and the next login carries the new role", async () => {
+    const { email, password, session } = await makeUser(t);
     const response = await asAdmin('PUT', `/admin/users/${session.user.id}/roles`, { roles: ['admin'] });
     expect(response.statusCode).toBe(200);
     expect(response.json().roles.sort()).toEqual(['admin', 'user']);
-    const refreshed = (
-      await call(t, 'POST', '/auth/refresh', { body: { refreshToken: session.refreshToken } })
-    ).json<Session>();
-    expect((await call(t, 'GET', '/admin/users', { token: refreshed.accessToken })).statusCode).toBe(200);
+    // Tokens carry roles: the old session is over (access and refresh), whatever its roles were.
+    expect((await call(t, 'GET', '/auth/me', { token: session.accessToken })).json().error.code).toBe('TOKEN_REVOKED');
+    expect((await call(t, 'POST', '/auth/refresh', { body: { refreshToken: session.refreshToken } })).statusCode).toBe(
+      401,
+    );
+    const relogged = (await call(t, 'POST', '/auth/login', { body: { email, password } })).json<Session>();
+    expect((await call(t, 'GET', '/admin/users', { token: relogged.accessToken })).statusCode).toBe(200);
     expect((await asAdmin('PUT', `/admin/users/${session.user.id}/roles`, { roles: ['root'] })).statusCode).toBe(400);
     expect((await asAdmin('PUT', `/admin/users/${admin.user.id}/roles`, { roles: ['user'] })).statusCode).toBe(409);
+  });
+
+  it("a demoted admin's token grants nothing, even if its session were not ended (current state is checked)", async () => {
+    const { email, password, session } = await makeUser(t);
+    await asAdmin('PUT', `/admin/users/${session.user.id}/roles`, { roles: ['admin'] });
+    const second = (await call(t, 'POST', '/auth/login', { body: { email, password } })).json<Session>();
+    expect((await call(t, 'GET', '/admin/users', { token: second.accessToken })).statusCode).toBe(200);
+
+    await asAdmin('PUT', `/admin/users/${session.user.id}/roles`, { roles: ['user'] });
+    // With the old token, the demoted admin tries to make someone else an admin.
+    const accomplice = await makeUser(t);
+    const promote = `/admin/users/${accomplice.session.user.id}/roles`;
+    const stale = { token: second.accessToken, body: { roles: ['admin'] } };
+    expect((await call(t, 'PUT', promote, stale)).json().error.code).toBe('TOKEN_REVOKED');
+    // Even with the revocation lost (Redis flushed), the admin routes read the caller's current roles.
+    await t.app.context.redis.del(`auth:revoked-session:${await sessionOf(second.accessToken)}`);
+    expect((await call(t, 'PUT', promote, stale)).statusCode).toBe(403);
+    const roles = await t.app.context.prisma.userRole.findMany({ where: { userId: accomplice.session.user.id } });
+    expect(roles.map((role) => role.roleName)).toEqual(['user']);
+  });
+
+  it("a deactivated admin's token grants nothing", async () => {
+    const { email, password, session } = await makeUser(t);
+    await asAdmin('PUT', `/admin/users/${session.user.id}/roles`, { roles: ['admin'] });
+    const adminSession = (await call(t, 'POST', '/auth/login', { body: { email, password } })).json<Session>();
+    await asAdmin('POST', `/admin/users/${session.user.id}/deactivate`);
+    const attempt = await call(t, 'POST', `/admin/users/${admin.user.id}/deactivate`, {
+      token: adminSession.accessToken,
+    });
+    expect(attempt.statusCode).toBe(401);
+    expect(attempt.json().error.code).toBe('TOKEN_REVOKED');
   });
 
   it('reads the audit log of a user, newest first, without secrets', async () => {

@@ -1,15 +1,17 @@
 import type { z } from 'zod';
 import { type BaseApp, conflict, errorResponse, notFound } from '@platform/shared/http';
-import { requireRole, type Role } from '@platform/shared/auth';
+import type { Role } from '@platform/shared/auth';
 import type { AuthContext } from '../../infrastructure/context';
 import { contextOf, recordAudit } from '../audit';
 import { toUserView, userViewSchema, withRoles } from '../users';
 import { deactivateBody, pageQuery, rolesBody, userIdParams, usersPage } from './adminSchemas';
+import { adminGuard } from './currentAdmin';
+import { endSessions, revokeAllOfUser } from '../sessions';
 import { setUserStatus } from './userStatus';
 
 /** Admin routes on users: list (cursor paging), deactivate, reactivate, set roles. */
 export function registerAdminUserRoutes(app: BaseApp, deps: AuthContext) {
-  const guard = { preHandler: [deps.authenticate, requireRole('admin')] };
+  const guard = { preHandler: adminGuard(deps) };
   const common = { tags: ['admin'], security: [{ bearerAuth: [] }] };
   const failures = {
     400: errorResponse,
@@ -79,15 +81,20 @@ export function registerAdminUserRoutes(app: BaseApp, deps: AuthContext) {
           skipDuplicates: true,
         });
         const after = await tx.user.update({ where: { id }, data: { version: { increment: 1 } }, include: withRoles });
+        // Tokens carry roles: a changed set of roles ends the user's sessions, so no token keeps the old ones.
+        const changed =
+          before.roles.length !== roles.length || before.roles.some((r) => !roles.includes(r.roleName as Role));
+        const revoked = changed ? await revokeAllOfUser(tx, id, 'roles_changed') : { count: 0, families: [] };
         await recordAudit(tx, contextOf(request), {
           event: 'roles_changed',
           userId: id,
           actorId,
-          details: { from: before.roles.map((r) => r.roleName), to: roles },
+          details: { from: before.roles.map((r) => r.roleName), to: roles, revokedTokens: revoked.count },
         });
-        return after;
+        return { after, families: revoked.families };
       });
-      return toUserView(user);
+      await endSessions(deps, user.families, request.log);
+      return toUserView(user.after);
     },
   );
 }

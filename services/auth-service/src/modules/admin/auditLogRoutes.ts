@@ -1,4 +1,4 @@
-import { requireRole } from '@platform/shared/auth';
+import { adminGuard } from './currentAdmin';
 import { type BaseApp, errorResponse } from '@platform/shared/http';
 import type { AuthContext } from '../../infrastructure/context';
 import { auditLogsPage, auditLogsQuery } from './adminSchemas';
@@ -8,7 +8,7 @@ export function registerAuditLogRoutes(app: BaseApp, deps: AuthContext) {
   app.get(
     '/admin/audit-logs',
     {
-      preHandler: [deps.authenticate, requireRole('admin')],
+      preHandler: adminGuard(deps),
       schema: {
         tags: ['admin'],
         security: [{ bearerAuth: [] }],

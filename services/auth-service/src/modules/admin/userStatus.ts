@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import type { AuthContext } from '../../infrastructure/context';
 import { contextOf, recordAudit } from '../audit';
 import { enqueueUserEvent } from '../outbox';
-import { revokeAllOfUser } from '../sessions';
+import { endSessions, revokeAllOfUser } from '../sessions';
 import { withRoles } from '../users';
 
 /**
@@ -12,7 +12,7 @@ import { withRoles } from '../users';
  * publishes nothing.
  */
 export async function setUserStatus(
-  deps: Pick<AuthContext, 'prisma' | 'nudgeRelay'>,
+  deps: Pick<AuthContext, 'prisma' | 'nudgeRelay' | 'revocations' | 'config'>,
   request: FastifyRequest,
   id: string,
   action: 'deactivate' | 'reactivate',
@@ -23,6 +23,7 @@ export async function setUserStatus(
     throw conflict('CANNOT_DEACTIVATE_SELF', 'an admin cannot deactivate themselves');
   const context = contextOf(request);
   const target = action === 'deactivate' ? 'deactivated' : 'active';
+  let endedSessions: string[] = [];
   const user = await deps.prisma.$transaction(async (tx) => {
     const current = await tx.user.findUnique({ where: { id }, include: withRoles });
     if (!current || current.status === 'deleted') throw notFound('USER_NOT_FOUND', 'no such user');
@@ -35,6 +36,7 @@ export async function setUserStatus(
     });
     if (action === 'deactivate') {
       const revoked = await revokeAllOfUser(tx, id, 'deactivated');
+      endedSessions = revoked.families;
       await enqueueUserEvent(tx, {
         type: 'user.deactivated',
         user: updated,
@@ -45,7 +47,7 @@ export async function setUserStatus(
         event: 'user_deactivated',
         userId: id,
         actorId,
-        details: { revokedTokens: revoked, reason },
+        details: { revokedTokens: revoked.count, reason },
       });
     } else {
       await enqueueUserEvent(tx, {
@@ -58,6 +60,7 @@ export async function setUserStatus(
     }
     return updated;
   });
+  await endSessions(deps, endedSessions, request.log);
   deps.nudgeRelay();
   return user;
 }

@@ -2,6 +2,7 @@ import { badRequest, type BaseApp, errorResponse, noContent } from '@platform/sh
 import type { AuthContext } from '../../infrastructure/context';
 import { contextOf, recordAudit } from '../audit';
 import { enqueueUserEvent } from '../outbox';
+import { endSessions } from '../sessions';
 import { loadActiveUser, toUserView, userViewSchema } from '../users';
 import { deleteAccountBody } from './authSchemas';
 
@@ -40,7 +41,12 @@ export function registerMeRoutes(app: BaseApp, deps: AuthContext) {
       }
       const context = contextOf(request);
       const deletedAt = new Date();
-      await deps.prisma.$transaction(async (tx) => {
+      const sessions = await deps.prisma.$transaction(async (tx) => {
+        const live = await tx.refreshToken.findMany({
+          where: { userId: user.id, revokedAt: null },
+          select: { familyId: true },
+          distinct: ['familyId'],
+        });
         // Soft delete: the row stays as a tombstone (id, status, version) so events keep their order
         // and the audit trail its subject; everything personal or secret goes.
         const deleted = await tx.user.update({
@@ -66,7 +72,9 @@ export function registerMeRoutes(app: BaseApp, deps: AuthContext) {
           payload: { deletedAt: deletedAt.toISOString() },
         });
         await recordAudit(tx, context, { event: 'account_deleted', userId: user.id });
+        return live.map((row) => row.familyId);
       });
+      await endSessions(deps, sessions, request.log);
       deps.nudgeRelay();
       return reply.code(204).send(null);
     },

@@ -1,7 +1,7 @@
 import { type BaseApp, errorResponse, noContent, unauthorized } from '@platform/shared/http';
 import type { AuthContext } from '../../infrastructure/context';
 import { contextOf, recordAudit } from '../audit';
-import { findRefreshToken, issueSession, markRotated, revokeAllOfUser, revokeFamily } from '../sessions';
+import { endSessions, findRefreshToken, issueSession, markRotated, revokeAllOfUser, revokeFamily } from '../sessions';
 import { findUserById } from '../users';
 import { refreshBody, sessionResponse } from './authSchemas';
 
@@ -42,15 +42,19 @@ export function registerRefreshRoutes(app: BaseApp, deps: AuthContext) {
         if (!(error instanceof ReuseDetected)) throw error;
         // Outside the rolled-back transaction: the revocation and its audit row must stick.
         const revoked = await deps.prisma.$transaction(async (tx) => {
-          const count = await revokeFamily(tx, presented.familyId, 'reuse_detected');
+          const { count, families } = await revokeFamily(tx, presented.familyId, 'reuse_detected');
           await recordAudit(tx, context, {
             event: 'refresh_token_reused',
             userId: presented.userId,
             details: { familyId: presented.familyId, revokedTokens: count },
           });
-          return count;
+          return { count, families };
         });
-        request.log.warn({ userId: presented.userId, familyId: presented.familyId, revoked }, 'refresh token reuse');
+        await endSessions(deps, revoked.families, request.log);
+        request.log.warn(
+          { userId: presented.userId, familyId: presented.familyId, revoked: revoked.count },
+          'refresh token reuse',
+        );
         throw invalidRefreshToken();
       }
     },
@@ -64,10 +68,12 @@ export function registerRefreshRoutes(app: BaseApp, deps: AuthContext) {
       const presented = await findRefreshToken(deps.prisma, refreshToken);
       // Idempotent: logging out with an unknown or spent token is not an error worth telling.
       if (presented) {
-        await deps.prisma.$transaction(async (tx) => {
-          await revokeFamily(tx, presented.familyId, 'logout');
+        const { families } = await deps.prisma.$transaction(async (tx) => {
+          const revoked = await revokeFamily(tx, presented.familyId, 'logout');
           await recordAudit(tx, contextOf(request), { event: 'logout', userId: presented.userId });
+          return revoked;
         });
+        await endSessions(deps, families, request.log);
       }
       return reply.code(204).send(null);
     },
@@ -81,10 +87,16 @@ export function registerRefreshRoutes(app: BaseApp, deps: AuthContext) {
     },
     async (request, reply) => {
       const userId = request.principal!.userId;
-      await deps.prisma.$transaction(async (tx) => {
-        const count = await revokeAllOfUser(tx, userId, 'logout_all');
-        await recordAudit(tx, contextOf(request), { event: 'logout_all', userId, details: { revokedTokens: count } });
+      const { families } = await deps.prisma.$transaction(async (tx) => {
+        const revoked = await revokeAllOfUser(tx, userId, 'logout_all');
+        await recordAudit(tx, contextOf(request), {
+          event: 'logout_all',
+          userId,
+          details: { revokedTokens: revoked.count },
+        });
+        return revoked;
       });
+      await endSessions(deps, families, request.log);
       return reply.code(204).send(null);
     },
   );

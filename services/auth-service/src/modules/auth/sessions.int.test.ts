@@ -61,6 +61,9 @@ describe('logout', () => {
       204,
     );
     expect((await refresh(session.refreshToken)).statusCode).toBe(401);
+    // Its access token ends at once too, not when it expires.
+    const me = await call(t, 'GET', '/auth/me', { token: session.accessToken });
+    expect([me.statusCode, me.json().error.code]).toEqual([401, 'TOKEN_REVOKED']);
   });
 
   it('POST /auth/logout-all revokes every session of the user', async () => {
@@ -70,6 +73,17 @@ describe('logout', () => {
     expect(response.statusCode).toBe(204);
     expect((await refresh(session.refreshToken)).statusCode).toBe(401);
     expect((await refresh(second.refreshToken)).statusCode).toBe(401);
+    for (const token of [session.accessToken, second.accessToken]) {
+      expect((await call(t, 'GET', '/auth/me', { token })).statusCode).toBe(401);
+    }
+  });
+
+  it('a refresh token used twice ends the access tokens of its session too', async () => {
+    const { session } = await makeUser(t);
+    const next = (await refresh(session.refreshToken)).json<Session>();
+    expect((await call(t, 'GET', '/auth/me', { token: next.accessToken })).statusCode).toBe(200);
+    await refresh(session.refreshToken); // reuse: theft
+    expect((await call(t, 'GET', '/auth/me', { token: next.accessToken })).statusCode).toBe(401);
   });
 
   it('POST /auth/logout-all needs a bearer token', async () => {

@@ -3,7 +3,7 @@ import type { AuthContext } from '../../infrastructure/context';
 import { contextOf, recordAudit } from '../audit';
 import { enqueueUserEvent } from '../outbox';
 import { changePasswordBody, forgotPasswordBody, resetPasswordBody } from './passwordSchemas';
-import { revokeAllOfUser } from '../sessions';
+import { endSessions, revokeAllOfUser } from '../sessions';
 import { claimOneTimeToken, generateOpaqueToken, issueOneTimeToken } from '../tokens';
 import { findUserByEmail, loadActiveUser } from '../users';
 
@@ -62,19 +62,22 @@ export function registerPasswordRoutes(app: BaseApp, deps: AuthContext) {
       const context = contextOf(request);
       const passwordHash = await deps.passwords.hash(password);
       const invalid = () => badRequest('INVALID_TOKEN', 'the reset token is invalid, used or expired');
+      let endedSessions: string[] = [];
       const userEmail = await deps.prisma.$transaction(async (tx) => {
         const userId = await claimOneTimeToken(tx.passwordResetToken, token);
         const user = userId ? await tx.user.findUnique({ where: { id: userId } }) : null;
         if (!user || user.status !== 'active') throw invalid();
         await tx.user.update({ where: { id: user.id }, data: { passwordHash, version: { increment: 1 } } });
         const revoked = await revokeAllOfUser(tx, user.id, 'password_reset');
+        endedSessions = revoked.families;
         await recordAudit(tx, context, {
           event: 'password_reset',
           userId: user.id,
-          details: { revokedTokens: revoked },
+          details: { revokedTokens: revoked.count },
         });
         return user.email;
       });
+      await endSessions(deps, endedSessions, request.log);
       // Whoever held the old password is out; the owner may log in at once.
       if (userEmail) await deps.lockout.recordSuccess(userEmail);
       return reply.code(204).send(null);
@@ -102,16 +105,18 @@ export function registerPasswordRoutes(app: BaseApp, deps: AuthContext) {
         ]);
       }
       const passwordHash = await deps.passwords.hash(newPassword);
-      await deps.prisma.$transaction(async (tx) => {
+      const { families } = await deps.prisma.$transaction(async (tx) => {
         await tx.user.update({ where: { id: user.id }, data: { passwordHash, version: { increment: 1 } } });
         // Other sessions end; the one that changed the password stays signed in.
-        const revoked = await revokeAllOfUser(tx, user.id, 'password_changed', deps.accessTokens.sessionIdOf(request));
+        const revoked = await revokeAllOfUser(tx, user.id, 'password_changed', request.principal!.sessionId);
         await recordAudit(tx, contextOf(request), {
           event: 'password_changed',
           userId: user.id,
-          details: { revokedTokens: revoked },
+          details: { revokedTokens: revoked.count },
         });
+        return revoked;
       });
+      await endSessions(deps, families, request.log);
       return reply.code(204).send(null);
     },
   );

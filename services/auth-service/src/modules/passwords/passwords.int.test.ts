@@ -77,6 +77,9 @@ describe('POST /auth/password/change', () => {
       200,
     );
     expect((await call(t, 'POST', '/auth/login', { body: { email, password: newPassword } })).statusCode).toBe(200);
+    // Access tokens follow their sessions: the other one ends at once, this one goes on.
+    expect((await call(t, 'GET', '/auth/me', { token: other.accessToken })).statusCode).toBe(401);
+    expect((await call(t, 'GET', '/auth/me', { token: session.accessToken })).statusCode).toBe(200);
   });
 
   it('refuses a wrong current password (400) and a missing token (401)', async () => {

@@ -10,6 +10,7 @@ export type RevokeReason =
   | 'password_changed'
   | 'password_reset'
   | 'deactivated'
+  | 'roles_changed'
   | 'deleted';
 
 /**
@@ -47,24 +48,27 @@ export async function markRotated(tx: Pick<Tx, 'refreshToken'>, id: string, repl
   return count === 1;
 }
 
+/** Revokes a family's live refresh tokens; its access tokens end with `endSessions` after the commit. */
 export async function revokeFamily(tx: Pick<Tx, 'refreshToken'>, familyId: string, reason: RevokeReason) {
   const { count } = await tx.refreshToken.updateMany({
     where: { familyId, revokedAt: null },
     data: { revokedAt: new Date(), revokedReason: reason },
   });
-  return count;
+  return { count, families: [familyId] };
 }
 
-/** Revokes every live refresh token of a user, except those of `keepFamilyId` (the caller's own session). */
+/**
+ * Revokes every live refresh token of a user, except those of `keepFamilyId` (the caller's own
+ * session), and returns the sessions (families) it ended, for `endSessions` after the commit.
+ */
 export async function revokeAllOfUser(
   tx: Pick<Tx, 'refreshToken'>,
   userId: string,
   reason: RevokeReason,
   keepFamilyId?: string,
 ) {
-  const { count } = await tx.refreshToken.updateMany({
-    where: { userId, revokedAt: null, ...(keepFamilyId ? { NOT: { familyId: keepFamilyId } } : {}) },
-    data: { revokedAt: new Date(), revokedReason: reason },
-  });
-  return count;
+  const where = { userId, revokedAt: null, ...(keepFamilyId ? { NOT: { familyId: keepFamilyId } } : {}) };
+  const live = await tx.refreshToken.findMany({ where, select: { familyId: true }, distinct: ['familyId'] });
+  const { count } = await tx.refreshToken.updateMany({ where, data: { revokedAt: new Date(), revokedReason: reason } });
+  return { count, families: live.map((row) => row.familyId) };
 }

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { type AwsClients, createAwsClients } from '@platform/shared/aws';
+import { createSessionRevocations } from '@platform/shared/auth';
 import { createRedis } from '@platform/shared/redis';
 import type { Logger } from '@platform/shared/logging';
 import { provisionIsolatedTopology } from '@platform/shared/testing';
@@ -148,6 +149,16 @@ describe('profile cache', () => {
     expect(read.json().displayName).toBe('Ada After');
   });
 
+  it('refuses at once a token whose session the auth-service ended (logout, password change, demotion…)', async () => {
+    const user = await givenUser(t);
+    const sessionId = randomUUID();
+    const auth = { authorization: `Bearer ${await t.tokenFor(user.userId, ['user'], sessionId)}` };
+    expect((await t.inject({ method: 'GET', url: '/users/me', headers: auth })).statusCode).toBe(200);
+    await createSessionRevocations(redis).end([sessionId], 60);
+    const refused = await t.inject({ method: 'GET', url: '/users/me', headers: auth });
+    expect([refused.statusCode, refused.json().error.code]).toEqual([401, 'TOKEN_REVOKED']);
+  });
+
   it('with Redis stopped, reads and writes still work from Postgres and readiness says degraded', async () => {
     const user = await givenUser(t);
     await t.inject({ method: 'GET', url: '/users/me', headers: user.auth }); // cached while Redis is up
@@ -163,6 +174,14 @@ describe('profile cache', () => {
     expect(read.json().displayName).toBe('Offline Ada');
     expect((await t.inject({ method: 'GET', url: '/users/me/wishlist', headers: user.auth })).statusCode).toBe(200);
 
+    // A session check cannot be made: an ordinary user goes on, an admin token is refused (503, retry).
+    const sessionAuth = { authorization: `Bearer ${await t.tokenFor(user.userId, ['user'], randomUUID())}` };
+    expect((await t.inject({ method: 'GET', url: '/users/me', headers: sessionAuth })).statusCode).toBe(200);
+    const adminAuth = { authorization: `Bearer ${await t.tokenFor(user.userId, ['user', 'admin'], randomUUID())}` };
+    const adminRead = await t.inject({ method: 'GET', url: `/users/${randomUUID()}`, headers: adminAuth });
+    expect([adminRead.statusCode, adminRead.json().error.code]).toEqual([503, 'REVOCATION_CHECK_UNAVAILABLE']);
+    expect(adminRead.headers['retry-after']).toBe('5');
+
     const ready = await t.inject({ method: 'GET', url: '/health/ready' });
     expect(ready.statusCode).toBe(200);
     expect(ready.json()).toMatchObject({
@@ -175,6 +194,15 @@ describe('profile cache', () => {
     const ready2 = new Promise((resolve) => redis.once('ready', resolve));
     startRedis(port);
     await ready2;
+    // The rename's invalidation, recorded while Redis was down, is swept first; then reads fill the cache again.
+    for (
+      let tries = 0;
+      await t.app.context.prisma.cacheInvalidation.findUnique({ where: { userId: user.userId } });
+      tries++
+    ) {
+      if (tries > 150) throw new Error('the recorded invalidation was not swept after Redis came back');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     const after = await t.inject({ method: 'GET', url: '/users/me', headers: user.auth });
     expect(after.json().displayName).toBe('Offline Ada');
     expect(await redis.exists(`user:id:${user.userId}`)).toBe(1);
