@@ -13,6 +13,7 @@ import {
 import type { Registry } from 'prom-client';
 import { loggerOptions } from '../logging/logger';
 import { registerErrorHandling } from './errorHandler';
+import { registerTextSafety } from './textSafety';
 import { registerMetrics } from './metrics';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
@@ -35,8 +36,8 @@ export interface BaseAppOptions {
   description: string;
   logLevel: string;
   prettyLogs?: boolean;
-  /** Behind a load balancer: trust X-Forwarded-For for the client IP. */
-  trustProxy?: boolean;
+  /** Behind proxies: how many X-Forwarded-For hops (or which proxy addresses) to believe for the client IP. */
+  trustProxy?: boolean | number | string;
 }
 
 /**
@@ -52,7 +53,8 @@ export async function createBaseApp(options: BaseAppOptions) {
       const given = request.headers[REQUEST_ID_HEADER];
       return typeof given === 'string' && safeId.test(given) ? given : randomUUID();
     },
-    trustProxy: options.trustProxy ?? false,
+    // The cast only picks one of Fastify's constructor overloads (it takes each form).
+    trustProxy: trustProxyOption(options.trustProxy) as boolean,
     bodyLimit: 64 * 1024,
     // Fastify fails a boot (plugins, onReady hooks) that takes over 10 s by default; on a starved CPU
     // (a CI machine running many suites, a small Lambda's cold start) a healthy boot can, and failing it helps nobody.
@@ -70,6 +72,7 @@ export async function createBaseApp(options: BaseAppOptions) {
   });
 
   registerErrorHandling(app);
+  registerTextSafety(app);
   app.decorate('metrics', registerMetrics(app, options.service));
 
   await app.register(fastifySwagger, {
@@ -99,6 +102,19 @@ function swaggerUiAssetsDir(): string {
   // A variable, not a literal: esbuild leaves the lookup to run time without a warning.
   const manifest = '@fastify/swagger-ui/package.json';
   return path.join(path.dirname(require.resolve(manifest)), 'static');
+}
+
+/**
+ * Fastify's trustProxy. A hop count N believes the N rightmost X-Forwarded-For entries (Express's
+ * `trust proxy = N`): right when the service is reachable only through its N proxies (API Gateway, a
+ * load balancer). Fastify itself refuses counts (it cannot tell a proxy from a direct client), so the
+ * count becomes the equivalent function here; give proxy addresses instead where the service can be
+ * reached directly.
+ */
+function trustProxyOption(trust: BaseAppOptions['trustProxy']) {
+  if (typeof trust !== 'number') return trust ?? false;
+  const hops = trust;
+  return (_address: string, index: number) => index < hops;
 }
 
 export type BaseApp = Awaited<ReturnType<typeof createBaseApp>>;

@@ -5,3 +5,4 @@ export * from './health';
 export * from './metrics';
 export * from './createBaseApp';
 export * from './responseSchemas';
+export * from './textSafety';

@@ -1,7 +1,22 @@
+import { isIP } from 'node:net';
 import { commonEnv, loadConfigOrExit, parseConfig } from '@platform/shared/config';
 import { z } from 'zod';
 
-const flag = z.enum(['true', 'false']).transform((value) => value === 'true');
+/** Fastify's trustProxy from AUTH_TRUST_PROXY: false, a hop count, or trusted proxy addresses; undefined when invalid. */
+export function parseTrustProxy(value: string): false | number | string | undefined {
+  const text = value.trim().toLowerCase();
+  if (text === '' || text === 'false' || text === '0') return false;
+  if (text === 'true') return 1;
+  if (/^\d{1,2}$/.test(text)) return Number(text);
+  const entries = text.split(',').map((entry) => entry.trim());
+  const valid = entries.every((entry) => {
+    const [address, bits, extra] = entry.split('/');
+    const family = isIP(address ?? '');
+    if (!family || extra !== undefined) return false;
+    return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+  });
+  return valid ? entries.join(',') : undefined;
+}
 
 /** Every variable the auth-service reads, validated once at start. */
 export const authConfigSchema = commonEnv
@@ -12,9 +27,25 @@ export const authConfigSchema = commonEnv
       .url()
       .default('postgresql://postgres:postgres@127.0.0.1:5432/auth_db')
       .describe('Postgres URL of auth_db'),
-    AUTH_TRUST_PROXY: flag
-      .default(false)
-      .describe('true behind a load balancer / API Gateway: the client IP comes from X-Forwarded-For'),
+    AUTH_TRUST_PROXY: z
+      .string()
+      .default('false')
+      .transform((value, context) => {
+        const trust = parseTrustProxy(value);
+        if (trust === undefined) {
+          context.addIssue({
+            code: 'custom',
+            message: 'false, true, a number of proxy hops, or a list of proxy IPs/CIDRs',
+          });
+          return z.NEVER;
+        }
+        return trust;
+      })
+      .describe(
+        'Behind proxies, which X-Forwarded-For entries to believe: a number of hops (true = 1: the load balancer or ' +
+          "API Gateway in front), or a comma-separated list of the proxies' IPs/CIDRs. Never the whole header: its " +
+          'left part is written by the client. Every rate limit and the audit log use the address it resolves',
+      ),
     AUTH_ISSUER: z
       .string()
       .min(1)

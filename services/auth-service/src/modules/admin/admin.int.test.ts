@@ -145,6 +145,20 @@ describe('admin routes', () => {
     expect(attempt.json().error.code).toBe('TOKEN_REVOKED');
   });
 
+  it('a deactivation reason with an unpaired surrogate or a NUL is a 400 naming it, never a 500', async () => {
+    const { session } = await makeUser(t);
+    for (const payload of ['{"reason":"spam \\ud800"}', '{"reason":"spam \\u0000"}']) {
+      const response = await t.app.inject({
+        method: 'POST',
+        url: `/admin/users/${session.user.id}/deactivate`,
+        headers: { authorization: `Bearer ${admin.accessToken}`, 'content-type': 'application/json' },
+        payload,
+      });
+      expect(response.statusCode).toBe(400);
+      expect(response.json().error.details).toEqual([{ field: 'body.reason', message: expect.any(String) }]);
+    }
+  });
+
   it('reads the audit log of a user, newest first, without secrets', async () => {
     const { email, session } = await makeUser(t);
     await call(t, 'POST', '/auth/login', { body: { email, password: 'wrong-password-9' } });

@@ -23,6 +23,25 @@ describe('with Redis up', () => {
     expect(audit).toHaveLength(1);
   });
 
+  it('a client cannot escape the per-IP limit by writing X-Forwarded-For: only the hop the proxy added counts', async () => {
+    const realIp = randomIp();
+    const statuses: number[] = [];
+    for (let i = 0; i < 31; i++) {
+      // The client forges the left part; the trusted proxy (one hop) appends the address it saw.
+      const response = await call(t, 'POST', '/auth/login', {
+        body: { email: uniqueEmail(), password: 'wrong-password-0' },
+        ip: `${randomIp()}, ${realIp}`,
+      });
+      statuses.push(response.statusCode);
+    }
+    expect(statuses.slice(0, 30).every((status) => status === 401)).toBe(true);
+    expect(statuses[30]).toBe(429);
+    const audit = await t.app.context.prisma.securityAuditLog.findFirst({
+      where: { event: 'login_failed', ip: realIp },
+    });
+    expect(audit).not.toBeNull();
+  });
+
   it('locks unknown emails the same way (no enumeration through lockout)', async () => {
     const email = uniqueEmail();
     for (let i = 0; i < 3; i++) expect((await login(email, 'wrong-password-0')).statusCode).toBe(401);
