@@ -29,6 +29,8 @@ export interface AwsClientOptions {
 /** Connecting to the endpoint: a down endpoint fails fast instead of hanging. */
 const CONNECTION_TIMEOUT_MS = 3_000;
 const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+/** For SQS clients: long polls wait up to 20 s (ReceiveMessageWaitTimeSeconds), plus a margin. */
+export const SQS_REQUEST_TIMEOUT_MS = 25_000;
 
 /**
  * The region and the settings every SDK client gets (endpoint from AWS_ENDPOINT_URL unless given). A service

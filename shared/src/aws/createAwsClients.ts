@@ -1,7 +1,7 @@
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { STSClient } from '@aws-sdk/client-sts';
-import { awsClientConfig, type AwsClientOptions, type AwsClients } from './clients';
+import { awsClientConfig, SQS_REQUEST_TIMEOUT_MS, type AwsClientOptions, type AwsClients } from './clients';
 
 /**
  * Creates the SNS, SQS and STS clients once, for scripts and tests; the same code talks to AWS, LocalStack
@@ -10,8 +10,7 @@ import { awsClientConfig, type AwsClientOptions, type AwsClients } from './clien
 export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
   const { region, endpoint, clientConfig } = awsClientConfig(options);
   const sns = new SNSClient(clientConfig);
-  // Long polls wait up to 20 s: the SQS client allows that plus a margin.
-  const sqs = new SQSClient(awsClientConfig({ requestTimeoutMs: 25_000, ...options }).clientConfig);
+  const sqs = new SQSClient(awsClientConfig({ requestTimeoutMs: SQS_REQUEST_TIMEOUT_MS, ...options }).clientConfig);
   const sts = new STSClient(clientConfig);
   return {
     sns,

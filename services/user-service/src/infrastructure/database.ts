@@ -28,4 +28,3 @@ export type { Pool };
 
 export type Database = ReturnType<typeof createPrisma>;
 export type { Prisma } from '../generated/prisma/client';
-export type { EventStatus } from '../generated/prisma/enums';

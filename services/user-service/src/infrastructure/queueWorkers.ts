@@ -27,7 +27,7 @@ export function createQueueHandlers(deps: {
       ...deps,
       logger: deps.logger.child({ consumer: 'profile-events' }),
     }),
-    // One mail per message; the messages of a receive are sent concurrently.
+    // One mail per message, the messages of a receive one after another.
     'user-notifications': perMessage(
       createNotificationHandler({ ...deps, logger: deps.logger.child({ consumer: 'notifications' }) }),
     ),

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ACCESS_TOKEN_AUDIENCE, createAccessTokenVerifier, type Role } from '@platform/shared/auth';
-import type { FastifyRequest } from 'fastify';
-import { decodeJwt, SignJWT } from 'jose';
+import { SignJWT } from 'jose';
 import { SIGNING_ALGORITHM, type SigningKeys } from './signingKeys';
 
 /**
@@ -31,12 +30,6 @@ export function createAccessTokens({
         .setJti(randomUUID())
         .sign(keys.privateKey),
     verify: createAccessTokenVerifier({ keys: keys.jwks, issuer }),
-    /** The session (refresh-token family) of a request that `authenticate` already let through. */
-    sessionIdOf(request: FastifyRequest): string | undefined {
-      const token = request.headers.authorization?.replace(/^Bearer\s+/i, '');
-      const claims = token ? decodeJwt(token) : {};
-      return typeof claims.sid === 'string' ? claims.sid : undefined;
-    },
   };
 }
 

@@ -3,4 +3,4 @@ export { registerProfileRoutes } from './profileRoutes';
 export { createProfileEventHandler } from './profileEventHandler';
 export * from './ProfileCache';
 export * from './profileAccess';
-export { phoneSchema, userIdParamsSchema, type ProfileView } from './profileSchemas';
+export { phoneSchema } from './profileSchemas';
