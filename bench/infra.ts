@@ -11,10 +11,11 @@ import { freshDatabases, freshRedisDatabase, productionSecrets, startEmulator } 
 import { startSmtpSink } from '../test/e2e/mailbox';
 import { startProcess, waitForHttp, type ManagedProcess } from '../test/e2e/processes';
 import { chunks, publishBatchEntry } from './events';
+import { startPrivatePostgres } from './privatePostgres';
 import { step } from './progress';
 
 /** This benchmark's own ports and Redis database, apart from the dev setup's and the e2e targets'. */
-export const PORTS = { auth: 14101, user: 14102, emulator: 14166 } as const;
+export const PORTS = { auth: 14101, user: 14102, emulator: 14166, postgres: 14132 } as const;
 const REDIS_INDEX = 10;
 
 export type ServiceName = 'auth-service' | 'user-service';
@@ -36,6 +37,10 @@ export interface QueueUrls {
  */
 export interface BenchStack {
   runId: string;
+  /** Which Postgres server the databases are on, for the table header. */
+  postgres: string;
+  /** The server records commit timestamps (`pg_xact_commit_timestamp`): latencies run commit to commit. */
+  commitTimestamps: boolean;
   logDir: string;
   aws: AwsClients;
   /** The emulator's endpoint, region and credentials, for the raw clients. */
@@ -70,8 +75,18 @@ export async function startBenchStack(runId: string, logDir: string): Promise<Be
   };
   try {
     await mkdir(logDir, { recursive: true });
+    const given = process.env.BENCH_POSTGRES_URL;
+    const privateServer = given ? undefined : await startPrivatePostgres(PORTS.postgres);
+    if (privateServer) stoppers.push(() => privateServer.stop());
+    const postgres = privateServer
+      ? `a Postgres ${privateServer.version} of the bench's own on port ${PORTS.postgres} (initdb defaults, track_commit_timestamp on)`
+      : `the server at ${given ? 'BENCH_POSTGRES_URL' : 'E2E_POSTGRES_URL / TEST_POSTGRES_URL (or 127.0.0.1:5432)'}`;
+    step(`Postgres: ${postgres}`);
     step(`databases bench_${runId}_auth and bench_${runId}_user (migrated), Redis database ${REDIS_INDEX}`);
-    const databases = await freshDatabases(runId, { prefix: 'bench' });
+    const databases = await freshDatabases(runId, {
+      prefix: 'bench',
+      ...(given || privateServer ? { serverUrl: given ?? privateServer!.url } : {}),
+    });
     stoppers.push(() => databases.drop());
     const redisUrl = await freshRedisDatabase(REDIS_INDEX);
     stoppers.push(() => freshRedisDatabase(REDIS_INDEX));
@@ -90,6 +105,9 @@ export async function startBenchStack(runId: string, logDir: string): Promise<Be
     stoppers.push(() => smtp.close());
     const authDb = new Pool({ connectionString: databases.env.AUTH_DATABASE_URL, max: 4 });
     const userDb = new Pool({ connectionString: databases.env.USER_DATABASE_URL, max: 4 });
+    const { rows: commitSetting } = await authDb.query<{ on: boolean }>(
+      `SELECT current_setting('track_commit_timestamp') = 'on' AS on`,
+    );
     stoppers.push(
       () => authDb.end(),
       () => userDb.end(),
@@ -164,6 +182,8 @@ export async function startBenchStack(runId: string, logDir: string): Promise<Be
 
     return {
       runId,
+      postgres,
+      commitTimestamps: commitSetting[0]!.on,
       logDir,
       aws,
       awsEnv: emulator.env,

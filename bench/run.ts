@@ -27,7 +27,8 @@ emulator, and prints a table (also written to .bench/<time>.md, .bench/latest.md
             DeleteMessageBatch drain of the same messages (best of 1/2/4/8 pollers)
   relay     events/s the auth-service's outbox relay publishes, vs raw PublishBatch (10 a call,
             best of 1/2/4/8 calls in flight)
-  latency   register→profile p50/p95/p99 from the two databases' timestamps, ${LOW_RATE.accounts} accounts at
+  latency   register→profile p50/p95/p99 from the registration's commit to the profile's commit (commit
+            timestamps of a Postgres the bench starts itself), ${LOW_RATE.accounts} accounts at
             ${LOW_RATE.perSecond}/s and ${SUSTAINED.accounts} accounts ${SUSTAINED.concurrency} at a time, vs bare SNS Publish → SQS receive round trips
 
 Options:
@@ -35,8 +36,11 @@ Options:
   --only LIST       stages to run, comma-separated: ${STAGES.join(',')} (default all)
   --help            this text
 
-Needs Postgres (postgresql://postgres@127.0.0.1:5432, or E2E_POSTGRES_URL / TEST_POSTGRES_URL) and
-Redis (127.0.0.1:6379, database 10); uses ports ${PORTS.auth} (auth), ${PORTS.user} (user), ${PORTS.emulator} (fauxqs).
+Postgres: a server of its own (initdb into a temporary folder, port ${PORTS.postgres}, track_commit_timestamp on)
+where pg_config names the server binaries; else, or with BENCH_POSTGRES_URL, an existing server
+(E2E_POSTGRES_URL / TEST_POSTGRES_URL / postgresql://postgres@127.0.0.1:5432), where latencies then run from
+the start of the registration transaction. Redis 127.0.0.1:6379, database 10; ports ${PORTS.auth} (auth),
+${PORTS.user} (user), ${PORTS.emulator} (fauxqs).
 Exits 0 when the targets are missed (the table says which); 1 when a measurement broke.
 `;
 
@@ -122,6 +126,7 @@ async function main(): Promise<number> {
   process.once('SIGTERM', interrupted);
   try {
     stack = await startBenchStack(runId, logDir);
+    report.environment.postgres = stack.postgres;
     for (const stage of options.stages) {
       step(`── ${stage}`);
       try {
