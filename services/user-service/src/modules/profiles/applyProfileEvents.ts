@@ -96,20 +96,24 @@ async function applyInTransaction(client: PoolClient, events: readonly ProfileEv
   const inserted = [...after.values()].filter((state) => !before.has(state.id));
   const updated = [...after.values()].filter((state) => before.has(state.id) && before.get(state.id) !== state);
   await writeChanges(client, inserted, updated, erased, inbox);
-  return { outcomes, changedUsers: [...inserted, ...updated].map((state) => state.id) };
+  // Only changed rows can have a cached copy: a missing profile is never cached (ProfileCache), so a
+  // profile this batch created needs no invalidation.
+  return { outcomes, changedUsers: updated.map((state) => state.id) };
 }
 
 /** The batch's profiles and which of its events are settled already, in one statement. */
 async function readState(client: PoolClient, userIds: string[], eventIds: string[]) {
-  const { rows } = await client.query<{ kind: 'profile' | 'settled'; id: string } & Record<string, unknown>>(
-    `SELECT 'profile' AS kind, id::text AS id, email, display_name, email_verified, status::text AS status,
+  const { rows } = await client.query<{ kind: 'profile' | 'settled'; id: string } & Record<string, unknown>>({
+    // Named: prepared once per connection, so Postgres parses and plans it once, not every batch.
+    name: 'profile-events-read-state',
+    text: `SELECT 'profile' AS kind, id::text AS id, email, display_name, email_verified, status::text AS status,
             user_version, status_version, email_version, deleted_at
        FROM user_profiles WHERE id = ANY($1::uuid[])
      UNION ALL
      SELECT 'settled', event_id::text, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
        FROM event_logs WHERE event_id = ANY($2::uuid[]) AND status IN ('processed', 'ignored')`,
-    [userIds, eventIds],
-  );
+    values: [userIds, eventIds],
+  });
   const profiles: ProfileState[] = [];
   const settled = new Set<string>();
   for (const row of rows) {
@@ -152,8 +156,9 @@ async function writeChanges(
   inbox: readonly InboxRow[],
 ) {
   const col = <T>(rows: readonly ProfileState[], pick: (row: ProfileState) => T) => rows.map(pick);
-  await client.query(
-    `WITH new_profiles AS (
+  await client.query({
+    name: 'profile-events-write-changes',
+    text: `WITH new_profiles AS (
        INSERT INTO user_profiles (id, email, display_name, email_verified, status, user_version, status_version,
                                   email_version, deleted_at, updated_at)
        SELECT id, email, display_name, email_verified, status::profile_status, user_version, status_version,
@@ -187,9 +192,9 @@ async function writeChanges(
      ), erased_preferences AS (
        DELETE FROM user_preferences WHERE user_id = ANY($19::uuid[])
      ), cache_invalidations AS (
-       -- Durable cache invalidation (ProfileCache): every profile this batch inserted or changed.
+       -- Durable cache invalidation (ProfileCache): every profile this batch changed (a new one was never cached).
        INSERT INTO cache_invalidations (user_id)
-       SELECT id FROM unnest($1::uuid[]) AS id UNION SELECT id FROM unnest($10::uuid[]) AS id
+       SELECT id FROM unnest($10::uuid[]) AS id
        ON CONFLICT (user_id) DO UPDATE SET created_at = now()
      )
      INSERT INTO event_logs (event_id, type, user_id, user_version, correlation_id, status, last_error,
@@ -201,7 +206,7 @@ async function writeChanges(
      ON CONFLICT (event_id) DO UPDATE SET
        status = EXCLUDED.status, last_error = EXCLUDED.last_error, processed_at = EXCLUDED.processed_at,
        lease_until = NULL, attempts = event_logs.attempts + 1, updated_at = now()`,
-    [
+    values: [
       col(inserted, (r) => r.id),
       col(inserted, (r) => r.email),
       col(inserted, (r) => r.displayName),
@@ -229,5 +234,5 @@ async function writeChanges(
       inbox.map((r) => r.status),
       inbox.map((r) => r.lastError),
     ],
-  );
+  });
 }
