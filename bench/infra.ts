@@ -20,10 +20,23 @@ const REDIS_INDEX = 10;
 
 export type ServiceName = 'auth-service' | 'user-service';
 
+/** Service variables given in BENCH_SERVICE_ENV (`NAME=value` pairs separated by spaces). */
+export function serviceEnvOverrides(text = process.env.BENCH_SERVICE_ENV ?? ''): Record<string, string> {
+  const pairs = text.split(/\s+/).filter(Boolean);
+  const malformed = pairs.filter((pair) => !/^[A-Z][A-Z0-9_]*=/.test(pair));
+  if (malformed.length) throw new Error(`BENCH_SERVICE_ENV takes NAME=value pairs (got ${malformed.join(' ')})`);
+  return Object.fromEntries(pairs.map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
+}
+
 /** How the services run in the bench: what the table header states. */
 export const SERVICE_MODE =
   'each service as `node --import tsx src/server.ts` (its source, no watch), NODE_ENV=production, LOG_LEVEL unset ' +
-  '(info), every tuning variable at its default (no .env read)';
+  '(info), every tuning variable at its default (no .env read)' +
+  (Object.keys(serviceEnvOverrides()).length
+    ? ` except ${Object.entries(serviceEnvOverrides())
+        .map(([name, value]) => `${name}=${value}`)
+        .join(', ')} (BENCH_SERVICE_ENV)`
+    : '');
 
 export interface QueueUrls {
   url: string;
@@ -139,6 +152,8 @@ export async function startBenchStack(runId: string, logDir: string): Promise<Be
       ...(await productionSecrets()),
       // Profiling: BENCH_NODE_OPTIONS='--cpu-prof --cpu-prof-dir=/tmp/prof' npm run bench -- --only consumer
       ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
+      // Trying a knob: BENCH_SERVICE_ENV='USER_QUEUE_POLLERS=16 OUTBOX_RELAY_BATCH_SIZE=200' (the table says so).
+      ...serviceEnvOverrides(),
     };
     const profileQueue = queueUrls('user-profile-events');
     const notificationQueue = queueUrls('user-notifications');

@@ -1,5 +1,5 @@
 import { PublishCommand } from '@aws-sdk/client-sns';
-import { GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import pino from 'pino';
 import { acknowledge, perMessage, retryLater, startQueueWorker } from '../src/messaging';
 import { createAwsClients } from '../src/aws';
@@ -111,6 +111,51 @@ describe('the topology on a real SNS/SQS endpoint', () => {
     } finally {
       await worker.stop();
     }
+  }, 30_000);
+
+  it('adds receive loops while receives come back full and retires them once the queue is empty', async () => {
+    const queue = provisioned.queues['user-notifications']!;
+    const bodies = Array.from({ length: 120 }, (_, index) => `backlog-${index}-${crypto.randomUUID()}`);
+    for (let start = 0; start < bodies.length; start += 10) {
+      await clients.sqs.send(
+        new SendMessageBatchCommand({
+          QueueUrl: queue.url,
+          Entries: bodies.slice(start, start + 10).map((body, index) => ({ Id: String(index), MessageBody: body })),
+        }),
+      );
+    }
+    const handled = new Set<string>();
+    const loopsSeen: number[] = [];
+    let allHandled!: () => void;
+    const drained = new Promise<void>((resolve) => (allHandled = resolve));
+    const worker = startQueueWorker({
+      sqs: clients.sqs,
+      queueName: queue.name,
+      queueUrl: queue.url,
+      deadLetterQueueUrl: queue.deadLetterQueue.url,
+      logger: pino({ level: 'silent' }),
+      waitTimeSeconds: 1,
+      pollers: 4,
+      idlePollers: 1,
+      handler: async (messages) => {
+        loopsSeen.push(worker.pollers());
+        for (const message of messages) handled.add(message.body);
+        if (bodies.every((body) => handled.has(body))) allHandled();
+        return messages.map(() => acknowledge('handled'));
+      },
+    });
+    try {
+      await drained;
+      expect(Math.max(...loopsSeen)).toBeGreaterThan(1);
+      expect(Math.max(...loopsSeen)).toBeLessThanOrEqual(4);
+      // Each empty long poll (1 s) retires a spare loop, down to the one kept while idle.
+      const deadline = Date.now() + 15_000;
+      while (worker.pollers() > 1 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(worker.pollers()).toBe(1);
+    } finally {
+      await worker.stop();
+    }
+    expect(worker.pollers()).toBe(0);
   }, 30_000);
 
   it('deletes a message only once its handler acknowledged it', async () => {

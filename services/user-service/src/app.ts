@@ -102,6 +102,7 @@ export async function buildApp(deps: UserAppDeps = {}): Promise<UserApp> {
             logger,
             tuning: {
               pollers: config.USER_QUEUE_POLLERS,
+              idlePollers: config.USER_QUEUE_IDLE_POLLERS,
               batchSize: config.USER_QUEUE_BATCH_SIZE,
               retryBackoff: {
                 baseSeconds: config.USER_QUEUE_RETRY_BASE_SECONDS,

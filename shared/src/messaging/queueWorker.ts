@@ -14,8 +14,13 @@ export interface QueueWorkerOptions {
   handler: QueueBatchHandler;
   logger: Logger;
   observe?: HandlerObserver;
-  /** Concurrent receive loops on the queue: each receives a batch, hands it over, and deletes it. */
+  /**
+   * Concurrent receive loops on the queue at most: each receives a batch, hands it over, and deletes
+   * it. Loops are added while receives come back full and retired while they come back empty.
+   */
   pollers?: number;
+  /** Receive loops kept while the queue is empty or SQS fails (default: `pollers`, a fixed number). */
+  idlePollers?: number;
   /** Messages per receive (SQS allows at most 10). */
   batchSize?: number;
   /** Visibility given to a received message; extended by a heartbeat while the handler works. */
@@ -43,8 +48,11 @@ export function toQueueMessage(message: Message): QueueMessage {
 }
 
 /**
- * A long-running SQS worker: `pollers` sqs-consumer loops on one queue, each receiving batches of up
- * to 10 and handing the whole batch to the handler core. Then, per message: acknowledged ones are
+ * A long-running SQS worker: sqs-consumer loops on one queue, each receiving batches of up to 10 and
+ * handing the whole batch to the handler core. `idlePollers` loops run while the queue is quiet; each
+ * full receive adds one, up to `pollers`, and each empty receive (or SQS error) retires one, so a
+ * backlog is drained by many loops (bigger groups per transaction, less CPU per message) while an
+ * idle queue costs only a few long polls. Then, per message: acknowledged ones are
  * deleted with one DeleteMessageBatch; retried ones get their backoff with one
  * ChangeMessageVisibilityBatch; rejected ones are moved to the DLQ at once, then deleted. A message
  * is deleted only after its effect committed. stop() stops polling and waits for in-flight batches,
@@ -123,11 +131,18 @@ export function startQueueWorker(options: QueueWorkerOptions) {
     return acknowledged;
   };
 
-  const consumers = Array.from({ length: Math.max(1, options.pollers ?? 1) }, () =>
+  const batchSize = options.batchSize ?? 10;
+  const maxPollers = Math.max(1, options.pollers ?? 1);
+  const idlePollers = Math.min(maxPollers, Math.max(1, options.idlePollers ?? maxPollers));
+  const active = new Set<Consumer>();
+  const retiring = new Set<Promise<void>>();
+  let stopped = false;
+
+  const createConsumer = () =>
     Consumer.create({
       sqs,
       queueUrl: options.queueUrl,
-      batchSize: options.batchSize ?? 10,
+      batchSize,
       waitTimeSeconds: options.waitTimeSeconds ?? 20,
       visibilityTimeout,
       heartbeatInterval: Math.max(1, Math.floor(visibilityTimeout / 3)),
@@ -138,7 +153,11 @@ export function startQueueWorker(options: QueueWorkerOptions) {
       // A batch whose handler threw (a bug): every message comes back after the backoff of its first.
       terminateVisibilityTimeout: (messages) =>
         cappedBackoff(toQueueMessage(messages[0]!).receiveCount, backoff.baseSeconds, backoff.maxSeconds),
-      handleMessageBatch: handleBatch,
+      handleMessageBatch: (messages) => {
+        // A full receive: the queue has a backlog, so one more loop receives while this batch is applied.
+        if (messages.length >= batchSize) addPoller();
+        return handleBatch(messages);
+      },
       preReceiveMessageCallback: async () => {
         if (consecutiveErrors > 0) await pause(Math.min(maxErrorBackoffMs, 1000 * 2 ** (consecutiveErrors - 1)));
       },
@@ -146,34 +165,46 @@ export function startQueueWorker(options: QueueWorkerOptions) {
         if (consecutiveErrors > 0) log.info({ afterErrors: consecutiveErrors }, 'SQS reachable again');
         consecutiveErrors = 0;
       },
-    }),
-  );
-  for (const consumer of consumers) {
+    });
+
+  /** Stops a loop: it finishes its in-flight batch (the 'stopped' event waits for it) and polls no more. */
+  const retire = (consumer: Consumer) => {
+    active.delete(consumer);
+    const done = new Promise<void>((resolve) => consumer.once('stopped', () => resolve()));
+    retiring.add(done);
+    void done.then(() => retiring.delete(done));
+    consumer.stop();
+  };
+  // An empty receive (a long poll that timed out) or an SQS error: fewer loops are enough.
+  const retireIfSpare = (consumer: Consumer) => {
+    if (!stopped && active.has(consumer) && active.size > idlePollers) retire(consumer);
+  };
+  const addPoller = () => {
+    if (stopped || active.size >= maxPollers) return;
+    const consumer = createConsumer();
     consumer.on('error', (error) => {
       consecutiveErrors++;
       if (consecutiveErrors === 1) log.error({ err: error }, 'SQS error; backing off until it answers again');
       else log.debug({ err: error }, 'SQS error');
+      retireIfSpare(consumer);
     });
+    consumer.on('empty', () => retireIfSpare(consumer));
     // Handler failures are already logged above with their context.
     consumer.on('processing_error', () => undefined);
+    active.add(consumer);
     consumer.start();
-  }
-  log.info({ pollers: consumers.length }, 'queue worker started');
+  };
+  for (let started = 0; started < idlePollers; started++) addPoller();
+  log.info({ pollers: { idle: idlePollers, max: maxPollers } }, 'queue worker started');
 
   return {
-    consumers,
+    /** Receive loops running now (between idlePollers and pollers). */
+    pollers: () => active.size,
     /** Stops polling and resolves when in-flight batches are finished (or the timeout passed). */
     async stop(): Promise<void> {
-      await Promise.all(
-        consumers.map((consumer) =>
-          consumer.status.isRunning
-            ? new Promise<void>((resolve) => {
-                consumer.once('stopped', () => resolve());
-                consumer.stop();
-              })
-            : undefined,
-        ),
-      );
+      stopped = true;
+      for (const consumer of [...active]) retire(consumer);
+      await Promise.all([...retiring]);
       log.info('queue worker stopped');
     },
   };

@@ -1,8 +1,8 @@
 import { commonEnv, loadConfigOrExit } from '@platform/shared/config';
 import { z } from 'zod';
 
-/** Every variable the user-service reads, validated once at start. */
-export const userConfigSchema = commonEnv.extend({
+/** Every variable the user-service reads, validated once at start (userConfigSchema). */
+const userEnv = commonEnv.extend({
   USER_PORT: z.coerce.number().int().min(1).max(65535).default(3002).describe('HTTP port of the user-service'),
   USER_HOST: z.string().default('0.0.0.0').describe('Interface the HTTP server binds'),
   USER_DATABASE_URL: z
@@ -27,10 +27,22 @@ export const userConfigSchema = commonEnv.extend({
     .int()
     .min(1)
     .max(64)
-    .default(8)
+    .default(32)
     .describe(
-      'Queue workers: concurrent receive loops per queue. Each takes up to USER_QUEUE_BATCH_SIZE messages, ' +
-        'applies them in one transaction and deletes them in one call; more loops keep the database busy while others wait on SQS',
+      'Queue workers: concurrent receive loops per queue at most. Each takes up to USER_QUEUE_BATCH_SIZE messages ' +
+        'and deletes them in one call; the receives in flight are applied together (up to 100 events a ' +
+        'transaction), so more loops mean bigger transactions and less CPU per event while a backlog drains. ' +
+        'A full receive adds a loop, an empty one retires one, down to USER_QUEUE_IDLE_POLLERS',
+    ),
+  USER_QUEUE_IDLE_POLLERS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(64)
+    .default(2)
+    .describe(
+      'Queue workers: receive loops per queue kept while it is empty (each a long poll of a few seconds: ' +
+        'what an idle service costs in ReceiveMessage calls); at most USER_QUEUE_POLLERS',
     ),
   USER_QUEUE_BATCH_SIZE: z.coerce
     .number()
@@ -71,6 +83,14 @@ export const userConfigSchema = commonEnv.extend({
     .default('http://localhost:3000')
     .describe('Base URL of the web app that mail links point to (/verify-email, /reset-password)'),
 });
+
+export const userConfigSchema = userEnv.refine(
+  (config) => config.USER_QUEUE_IDLE_POLLERS <= config.USER_QUEUE_POLLERS,
+  {
+    path: ['USER_QUEUE_IDLE_POLLERS'],
+    message: 'must not exceed USER_QUEUE_POLLERS (the most receive loops a queue gets)',
+  },
+);
 
 export type UserConfig = z.infer<typeof userConfigSchema>;
 

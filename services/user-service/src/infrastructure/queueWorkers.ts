@@ -48,7 +48,7 @@ export async function startQueueWorkers(deps: {
   observe: HandlerObserver;
   logger: Logger;
   /** Tests poll briefly and retry at once; production keeps the runner's defaults. */
-  tuning?: Pick<QueueWorkerOptions, 'waitTimeSeconds' | 'retryBackoff' | 'pollers' | 'batchSize'>;
+  tuning?: Pick<QueueWorkerOptions, 'waitTimeSeconds' | 'retryBackoff' | 'pollers' | 'idlePollers' | 'batchSize'>;
 }): Promise<() => Promise<void>> {
   const stopping = new AbortController();
   const started = topology.queues.map(async (definition) => {
