@@ -60,3 +60,17 @@ export interface AwsClients {
   endpoint: string | undefined;
   destroy(): void;
 }
+
+/**
+ * Removes the SDK's logger middleware from a client. The services never give the SDK a logger (their
+ * own code logs what failed), yet with its default no-op logger that middleware still runs every
+ * request's input and response through the schemas' sensitive-data filter, a deep copy made only to be
+ * thrown away: profiled at about 5 % of the profile worker's CPU (10 messages a receive).
+ * @example const sqs = withoutSdkLogger(new SQSClient(awsClientConfig(options).clientConfig));
+ */
+export function withoutSdkLogger<Client extends { middlewareStack: { remove(name: string): boolean } }>(
+  client: Client,
+): Client {
+  client.middlewareStack.remove('loggerMiddleware');
+  return client;
+}

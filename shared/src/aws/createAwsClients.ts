@@ -1,7 +1,13 @@
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { STSClient } from '@aws-sdk/client-sts';
-import { awsClientConfig, SQS_REQUEST_TIMEOUT_MS, type AwsClientOptions, type AwsClients } from './clients';
+import {
+  awsClientConfig,
+  SQS_REQUEST_TIMEOUT_MS,
+  withoutSdkLogger,
+  type AwsClientOptions,
+  type AwsClients,
+} from './clients';
 
 /**
  * Creates the SNS, SQS and STS clients once, for scripts and tests; the same code talks to AWS, LocalStack
@@ -9,9 +15,11 @@ import { awsClientConfig, SQS_REQUEST_TIMEOUT_MS, type AwsClientOptions, type Aw
  */
 export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
   const { region, endpoint, clientConfig } = awsClientConfig(options);
-  const sns = new SNSClient(clientConfig);
-  const sqs = new SQSClient(awsClientConfig({ requestTimeoutMs: SQS_REQUEST_TIMEOUT_MS, ...options }).clientConfig);
-  const sts = new STSClient(clientConfig);
+  const sns = withoutSdkLogger(new SNSClient(clientConfig));
+  const sqs = withoutSdkLogger(
+    new SQSClient(awsClientConfig({ requestTimeoutMs: SQS_REQUEST_TIMEOUT_MS, ...options }).clientConfig),
+  );
+  const sts = withoutSdkLogger(new STSClient(clientConfig));
   return {
     sns,
     sqs,
