@@ -2,7 +2,13 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { Logger } from 'pino';
 import { sendToDeadLetterQueue } from './deadLetters';
-import { runObservedBatch, type HandlerObserver, type QueueBatchHandler, type QueueMessage } from './queueMessage';
+import {
+  runObservedBatch,
+  sentAt,
+  type HandlerObserver,
+  type QueueBatchHandler,
+  type QueueMessage,
+} from './queueMessage';
 
 export function sqsRecordToQueueMessage(record: SQSRecord): QueueMessage {
   const attributes: Record<string, string> = {};
@@ -14,6 +20,7 @@ export function sqsRecordToQueueMessage(record: SQSRecord): QueueMessage {
     body: record.body,
     receiveCount: Number(record.attributes.ApproximateReceiveCount ?? '1'),
     attributes,
+    ...sentAt(record.attributes.SentTimestamp),
   };
 }
 

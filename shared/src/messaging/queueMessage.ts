@@ -4,8 +4,10 @@ export interface QueueMessage {
   body: string;
   /** How many times SQS has delivered this message, this delivery included. */
   receiveCount: number;
-  /** String message attributes, e.g. `type` and `correlationId`. */
+  /** String message attributes, e.g. `type`, `correlationId` and (when tracing) `traceparent`. */
   attributes: Record<string, string>;
+  /** When SQS accepted the message from its sender (SentTimestamp, ms since the epoch), if the runner knows it. */
+  sentAt?: number;
 }
 
 /**
@@ -26,6 +28,12 @@ export type QueueMessageHandler = (message: QueueMessage) => Promise<HandlerResu
 
 /** A handler core that takes a whole receive (up to 10 messages) and answers one result per message, in order. */
 export type QueueBatchHandler = (messages: QueueMessage[]) => Promise<HandlerResult[]>;
+
+/** `sentAt` from SQS's SentTimestamp attribute (nothing when SQS did not send it). */
+export function sentAt(sentTimestamp: string | undefined): { sentAt?: number } {
+  const value = Number(sentTimestamp);
+  return sentTimestamp && Number.isFinite(value) ? { sentAt: value } : {};
+}
 
 export const acknowledge = (outcome: string): HandlerResult => ({ action: 'acknowledge', outcome });
 export const retryLater = (reason: string): HandlerResult => ({ action: 'retry', reason });
@@ -56,6 +64,8 @@ export type HandlerObserver = (event: {
   message: QueueMessage;
   result: HandlerResult | { action: 'error'; error: unknown };
   durationSeconds: number;
+  /** When the runner handed the message's batch to the handler (ms since the epoch): the same for a whole batch. */
+  receivedAt: number;
 }) => void;
 
 export type ObservedResult = HandlerResult | { action: 'error'; error: unknown };
@@ -70,6 +80,7 @@ export async function runObservedBatch(
   messages: QueueMessage[],
   observe: HandlerObserver | undefined,
 ): Promise<ObservedResult[]> {
+  const receivedAt = Date.now();
   const started = process.hrtime.bigint();
   let results: ObservedResult[];
   try {
@@ -79,6 +90,8 @@ export async function runObservedBatch(
     results = messages.map(() => ({ action: 'error' as const, error }));
   }
   const durationSeconds = Number(process.hrtime.bigint() - started) / 1e9;
-  messages.forEach((message, index) => observe?.({ queue, message, result: results[index]!, durationSeconds }));
+  messages.forEach((message, index) =>
+    observe?.({ queue, message, result: results[index]!, durationSeconds, receivedAt }),
+  );
   return results;
 }
