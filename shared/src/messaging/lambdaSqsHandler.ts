@@ -1,6 +1,7 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { Logger } from 'pino';
+import { flushTracing } from '../tracing/startTracing';
 import { sendToDeadLetterQueue } from './deadLetters';
 import {
   runObservedBatch,
@@ -66,6 +67,8 @@ export function createSqsLambdaHandler(options: {
       }
       for (const { message } of rejected) if (!sent.has(message.messageId)) failed.push(message.messageId);
     }
+    // The container may freeze once this returns: send the batch's spans now (nothing when not tracing).
+    await flushTracing();
     return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };
   };
 }

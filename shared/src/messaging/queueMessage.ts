@@ -1,3 +1,7 @@
+import { context } from '@opentelemetry/api';
+import { messageContext, traceQueueBatch, type TracedResult } from '../tracing/queueTracing';
+import { acceptedEventOf } from './acceptQueuedEvent';
+
 /** A queue message as every runner (sqs-consumer worker, Lambda) hands it to a handler core. */
 export interface QueueMessage {
   messageId: string;
@@ -43,7 +47,12 @@ export const reject = (reason: string): HandlerResult => ({ action: 'reject', re
 export function perMessage(handler: QueueMessageHandler): QueueBatchHandler {
   return async (messages) => {
     const results: HandlerResult[] = [];
-    for (const message of messages) results.push(await handler(message).catch(retryAfterError));
+    for (const message of messages) {
+      // Each message's work in its own trace (when tracing: see traceQueueBatch).
+      const traced = messageContext(message);
+      const handled = traced ? context.with(traced, handler, undefined, message) : handler(message);
+      results.push(await handled.catch(retryAfterError));
+    }
     return results;
   };
 }
@@ -82,16 +91,30 @@ export async function runObservedBatch(
 ): Promise<ObservedResult[]> {
   const receivedAt = Date.now();
   const started = process.hrtime.bigint();
-  let results: ObservedResult[];
-  try {
-    results = await handler(messages);
-    if (results.length !== messages.length) throw new Error(`handler answered ${results.length} of ${messages.length}`);
-  } catch (error) {
-    results = messages.map(() => ({ action: 'error' as const, error }));
-  }
+  const run = async (): Promise<ObservedResult[]> => {
+    try {
+      const answered = await handler(messages);
+      if (answered.length !== messages.length)
+        throw new Error(`handler answered ${answered.length} of ${messages.length}`);
+      return answered;
+    } catch (error) {
+      return messages.map(() => ({ action: 'error' as const, error }));
+    }
+  };
+  const results = await traceQueueBatch(queue, messages, run, describeForTrace);
   const durationSeconds = Number(process.hrtime.bigint() - started) / 1e9;
   messages.forEach((message, index) =>
     observe?.({ queue, message, result: results[index]!, durationSeconds, receivedAt }),
   );
   return results;
+}
+
+/** A message's result as its trace span shows it: the outcome, failed for a rejection or an error, and the event. */
+function describeForTrace(message: QueueMessage, result: ObservedResult): TracedResult {
+  const event = acceptedEventOf(message);
+  return {
+    outcome: result.action === 'acknowledge' ? result.outcome : result.action,
+    failed: result.action === 'reject' || result.action === 'error',
+    attributes: event ? { 'event.id': event.id, 'event.type': event.type } : {},
+  };
 }
