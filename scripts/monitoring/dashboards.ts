@@ -152,6 +152,24 @@ function outboxPanels(board: DashboardBuilder) {
     );
 }
 
+/** The queue consumers' outcomes and handler time (user-service). */
+function consumerPanels(board: DashboardBuilder) {
+  board
+    .withPanel(
+      timeseries('Messages handled by outcome', 'ops', [
+        ['sum by (queue, outcome) (rate(queue_messages_processed_total[$__rate_interval]))', '{{queue}} {{outcome}}'],
+      ]),
+    )
+    .withPanel(
+      timeseries('Handler duration p95', 's', [
+        [
+          'histogram_quantile(0.95, sum by (le, queue) (rate(queue_handler_duration_seconds_bucket[$__rate_interval])))',
+          '{{queue}}',
+        ],
+      ]),
+    );
+}
+
 function authService() {
   const board = dashboard(
     'user-platform-auth-service',
@@ -203,20 +221,8 @@ function userService() {
         ],
       ]),
     )
-    .withRow(new RowBuilder('Consumers'))
-    .withPanel(
-      timeseries('Messages handled by outcome', 'ops', [
-        ['sum by (queue, outcome) (rate(queue_messages_processed_total[$__rate_interval]))', '{{queue}} {{outcome}}'],
-      ]),
-    )
-    .withPanel(
-      timeseries('Handler duration p95', 's', [
-        [
-          'histogram_quantile(0.95, sum by (le, queue) (rate(queue_handler_duration_seconds_bucket[$__rate_interval])))',
-          '{{queue}}',
-        ],
-      ]),
-    );
+    .withRow(new RowBuilder('Consumers'));
+  consumerPanels(board);
   dependenciesRow(board, 'user-service');
   return board.build();
 }
@@ -280,20 +286,8 @@ function eventFlow() {
       timeseries('Events applied by type', 'ops', [
         ['sum by (type) (rate(event_lag_seconds_count[$__rate_interval]))', '{{type}}'],
       ]),
-    )
-    .withPanel(
-      timeseries('Messages handled by outcome', 'ops', [
-        ['sum by (queue, outcome) (rate(queue_messages_processed_total[$__rate_interval]))', '{{queue}} {{outcome}}'],
-      ]),
-    )
-    .withPanel(
-      timeseries('Handler duration p95', 's', [
-        [
-          'histogram_quantile(0.95, sum by (le, queue) (rate(queue_handler_duration_seconds_bucket[$__rate_interval])))',
-          '{{queue}}',
-        ],
-      ]),
     );
+  consumerPanels(board);
   return board.build();
 }
 
