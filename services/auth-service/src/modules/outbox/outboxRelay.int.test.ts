@@ -281,6 +281,16 @@ describe('outbox relay', () => {
     expect(await drain(relayOf(t, observedSns().sns))).toEqual({ published: 1, failed: 0 });
   });
 
+  it("passes a row's stored trace context on as the traceparent attribute, even where the relay itself does not trace", async () => {
+    const event = await enqueue(t, randomUUID(), 2);
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    await t.app.context.prisma.outboxEvent.update({ where: { id: event.id }, data: { traceContext: { traceparent } } });
+    await drain(t.app.context.publishPendingOutboxEvents);
+    const delivered = await awaitEvent(t, 'user-profile-events', event.id);
+    expect(delivered.MessageAttributes?.traceparent?.StringValue).toBe(traceparent);
+    expect(delivered.MessageAttributes?.type?.StringValue).toBe('user.reactivated');
+  });
+
   it('two relays at once publish each row exactly once', async () => {
     const ids: string[] = [];
     for (let user = 0; user < 40; user++) {
