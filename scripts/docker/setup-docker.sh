@@ -10,6 +10,9 @@
 #   adminer:5                       STAND-IN: Debian's adminer 4.8 on PHP's built-in server
 #   localstack/localstack:4.14.0    STAND-IN for LocalStack: fauxqs serving SNS/SQS on 4566, plus
 #                                   /_localstack/health, /_localstack/init/ready and the ready.d hooks
+#   prom/prometheus:v3.5.0          STAND-IN (only when asked: DOCKER_SETUP_IMAGES=prometheus): Debian's
+#                                   Prometheus 2.42, for the compose `monitoring` profile (Grafana has
+#                                   no Debian package: its service needs the real image)
 #
 # The images tagged with official names are NOT the official images; each carries the labels
 # org.opencontainers.image.description ("stand-in ... built by scripts/docker/setup-docker.sh") and
@@ -278,6 +281,7 @@ main() {
   if selected redis; then step "image redis:7-alpine" build_image redis redis:7-alpine "$debian"; fi
   if selected adminer; then step "image adminer:5" build_image adminer adminer:5 "$debian"; fi
   if selected localstack; then step "image localstack/localstack:4.14.0 (stand-in)" build_image localstack localstack/localstack:4.14.0 "$node"; fi
+  if selected prometheus; then step "image prom/prometheus:v3.5.0 (stand-in)" build_image prometheus prom/prometheus:v3.5.0 "$debian"; fi
   log "all done in $(secs "$TOTAL_START")s"
 }
 

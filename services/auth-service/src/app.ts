@@ -2,14 +2,15 @@ import { once } from 'node:events';
 import { GetTopicAttributesCommand } from '@aws-sdk/client-sns';
 import { createAuthenticate, createSessionRevocations } from '@platform/shared/auth';
 import { resolveAwsEndpoint } from '@platform/shared/aws';
-import { createRedis, redisIsReady, type Redis } from '@platform/shared/redis';
+import { registerPoolMetrics } from '@platform/shared/database';
+import { createRedis, redisIsReady, registerRedisMetrics, type Redis } from '@platform/shared/redis';
 import { buildService, type ServiceApp } from '@platform/shared/service';
 import { resolveTopicArn } from '@platform/shared/topology';
 import { registerAuthMetrics } from './infrastructure/authMetrics';
 import { createAuthAwsClients, type AuthAwsClients } from './infrastructure/awsClients';
 import { loadAuthConfig, type AuthConfig } from './infrastructure/config';
 import type { AuthContext } from './infrastructure/context';
-import { createPrisma, type Database } from './infrastructure/database';
+import { createPool, createPrisma, type Database, type Pool } from './infrastructure/database';
 import { bootstrapAdmin, registerAdminRoutes } from './modules/admin';
 import { registerAsyncApiRoute } from './modules/docs';
 import { registerAuthRoutes } from './modules/auth';
@@ -24,6 +25,7 @@ import { createAccessTokens, loadSigningKeys } from './modules/tokens';
 export interface AuthAppDeps {
   config?: AuthConfig;
   aws?: AuthAwsClients;
+  pool?: Pool;
   prisma?: Database;
   redis?: Redis;
   /** false: no in-process relay (the Lambda HTTP handler; tests that drive the relay themselves). */
@@ -52,9 +54,14 @@ export async function buildApp(deps: AuthAppDeps = {}): Promise<AuthApp> {
         () => createAuthAwsClients({ region: config.AWS_REGION, endpoint: resolveAwsEndpoint(config) }),
         (clients) => clients.destroy(),
       );
+      const pool = scope.own(
+        deps.pool,
+        () => createPool(config),
+        (owned) => owned.end(),
+      );
       const prisma = scope.own(
         deps.prisma,
-        () => createPrisma(config),
+        () => createPrisma(pool, config),
         (db) => db.$disconnect(),
       );
       const redis = scope.own(
@@ -76,16 +83,21 @@ export async function buildApp(deps: AuthAppDeps = {}): Promise<AuthApp> {
           topicArn = undefined;
           throw error;
         }));
-      const publishPendingOutboxEvents = createOutboxRelay({
-        prisma,
-        sns: aws.sns,
-        topicArn: userEventsTopicArn,
-        logger: scope.logger,
-        batchSize: config.OUTBOX_RELAY_BATCH_SIZE,
-        publishConcurrency: config.OUTBOX_RELAY_PUBLISH_CONCURRENCY,
-        publishTimeoutMs: config.OUTBOX_RELAY_PUBLISH_TIMEOUT_MS,
-        leaseSeconds: config.OUTBOX_RELAY_LEASE_SECONDS,
-      });
+      const { loginAttempts, countRelayRuns } = registerAuthMetrics(scope.metrics, prisma);
+      registerPoolMetrics(scope.metrics, pool, 'auth_db');
+      registerRedisMetrics(scope.metrics, redis);
+      const publishPendingOutboxEvents = countRelayRuns(
+        createOutboxRelay({
+          prisma,
+          sns: aws.sns,
+          topicArn: userEventsTopicArn,
+          logger: scope.logger,
+          batchSize: config.OUTBOX_RELAY_BATCH_SIZE,
+          publishConcurrency: config.OUTBOX_RELAY_PUBLISH_CONCURRENCY,
+          publishTimeoutMs: config.OUTBOX_RELAY_PUBLISH_TIMEOUT_MS,
+          leaseSeconds: config.OUTBOX_RELAY_LEASE_SECONDS,
+        }),
+      );
       let relayLoop: ReturnType<typeof startRelayLoop> | undefined;
       if (deps.runOutboxRelay !== false) {
         scope.background('outbox relay', () => {
@@ -109,7 +121,7 @@ export async function buildApp(deps: AuthAppDeps = {}): Promise<AuthApp> {
         signingKeys,
         accessTokens,
         lockout: createLoginLockout(redis, config),
-        ...registerAuthMetrics(scope.metrics, prisma),
+        loginAttempts,
         authenticate: createAuthenticate(accessTokens.verify, { revocations }),
         publishPendingOutboxEvents,
         nudgeRelay: () => relayLoop?.nudge(),

@@ -1,5 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { lambdaHttpHandler, lazyApp } from '@platform/shared/service';
+import { flushTracing, startTracing } from '@platform/shared/tracing';
 import { buildApp } from './app';
 
 /**
@@ -10,7 +11,10 @@ import { buildApp } from './app';
  *   drained, or what is left waits for its backoff) or time runs short.
  * The app is built once per container and reused while it is warm; a failed build is retried (lazyApp).
  */
-const app = lazyApp(() => buildApp({ runOutboxRelay: false }));
+const app = lazyApp(() => {
+  startTracing('auth-service');
+  return buildApp({ runOutboxRelay: false });
+});
 
 export const http = lambdaHttpHandler(app.get);
 
@@ -29,6 +33,7 @@ export async function relay(_event: unknown, context: Pick<Context, 'getRemainin
     if (run.published === 0) break;
   }
   log.info({ published, failed }, 'scheduled outbox relay run');
+  await flushTracing();
   return { published, failed };
 }
 

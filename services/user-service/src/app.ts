@@ -1,14 +1,15 @@
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { createSessionRevocations } from '@platform/shared/auth';
 import { resolveAwsEndpoint } from '@platform/shared/aws';
-import { createRedis, redisIsReady, type Redis } from '@platform/shared/redis';
+import { registerPoolMetrics } from '@platform/shared/database';
+import { createRedis, redisIsReady, registerRedisMetrics, type Redis } from '@platform/shared/redis';
 import { buildService, type ServiceApp } from '@platform/shared/service';
 import { resolveQueue } from '@platform/shared/topology';
 import type { JWTVerifyGetKey } from 'jose';
 import { createUserAuthentication } from './infrastructure/authentication';
 import { createUserAwsClients, type UserAwsClients } from './infrastructure/awsClients';
 import { loadUserConfig, profileCacheTtlSeconds, type UserConfig } from './infrastructure/config';
-import { registerConsumerMetrics, registerDlqDepthGauge } from './infrastructure/consumerMetrics';
+import { registerConsumerMetrics } from './infrastructure/consumerMetrics';
 import type { UserContext } from './infrastructure/context';
 import { createPool, createPrisma, type Database, type Pool } from './infrastructure/database';
 import { createQueueHandlers, startQueueWorkers } from './infrastructure/queueWorkers';
@@ -89,8 +90,9 @@ export async function buildApp(deps: UserAppDeps = {}): Promise<UserApp> {
         return async () => clearInterval(timer);
       });
       const queueHandlers = createQueueHandlers({ pool, prisma, cache, mailTransport, config, logger });
-      const observe = registerConsumerMetrics(scope.metrics);
-      registerDlqDepthGauge(scope.metrics, { aws, prefix: config.TOPOLOGY_PREFIX, logger });
+      registerPoolMetrics(scope.metrics, pool, 'user_db');
+      registerRedisMetrics(scope.metrics, redis);
+      const observe = registerConsumerMetrics(scope.metrics, { aws, prefix: config.TOPOLOGY_PREFIX, logger });
 
       if (deps.workers) {
         scope.background('queue workers', () =>

@@ -1,6 +1,7 @@
 import { type Logger } from '@platform/shared/logging';
 import { createSqsLambdaHandler } from '@platform/shared/messaging';
 import { lambdaHttpHandler, lazyApp } from '@platform/shared/service';
+import { startTracing } from '@platform/shared/tracing';
 import { resolveQueue, type QueueName } from '@platform/shared/topology';
 import type { SQSEvent } from 'aws-lambda';
 import { buildApp, type UserApp } from './app';
@@ -10,7 +11,10 @@ import { buildApp, type UserApp } from './app';
  * server: an SQS handler per queue (partial batch responses) and the HTTP API. The app is built on the
  * first invocation and reused while the container is warm; a failed build is retried (lazyApp).
  */
-const app = lazyApp(() => buildApp());
+const app = lazyApp(() => {
+  startTracing('user-service');
+  return buildApp();
+});
 
 export const { profileEvents, notifications, http } = createLambdaHandlers(app.get);
 

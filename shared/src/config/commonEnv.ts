@@ -1,7 +1,9 @@
 import { z } from 'zod';
+import { tracingEnv } from '../tracing/tracingConfig';
 
-/** Variables both services read. Each service extends this object with its own. */
+/** Variables both services read (the OpenTelemetry ones included). Each service extends this object with its own. */
 export const commonEnv = z.object({
+  ...tracingEnv.shape,
   NODE_ENV: z
     .enum(['development', 'test', 'staging', 'production'])
     .default('development')

@@ -1,2 +1,3 @@
-/** @platform/shared/database: Postgres error helpers. */
+/** @platform/shared/database: Postgres error helpers and connection pool metrics. */
 export * from './uniqueViolation';
+export * from './poolMetrics';

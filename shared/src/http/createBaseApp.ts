@@ -15,6 +15,7 @@ import { loggerOptions } from '../logging/logger';
 import { registerErrorHandling } from './errorHandler';
 import { registerTextSafety } from './textSafety';
 import { registerMetrics } from './metrics';
+import { registerHttpTracing } from '../tracing/httpTracing';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 export const CORRELATION_ID_HEADER = 'x-correlation-id';
@@ -63,6 +64,8 @@ export async function createBaseApp(options: BaseAppOptions) {
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  // Before any route: it wraps the handlers of the routes added after it (nothing when tracing is off).
+  registerHttpTracing(app);
   app.decorateRequest('correlationId', '');
   app.addHook('onRequest', async (request, reply) => {
     const given = request.headers[CORRELATION_ID_HEADER];

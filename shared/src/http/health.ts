@@ -1,5 +1,7 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import { Gauge } from 'prom-client';
 import { z } from 'zod';
+import { oncePerScrape } from './metrics';
 
 /** A readiness dependency. A critical one that fails makes the service unavailable (503); others make it degraded. */
 export interface ReadinessCheck {
@@ -15,8 +17,56 @@ const readinessResponse = z.object({
   checks: z.record(z.string(), z.object({ status: z.enum(['ok', 'failed']), error: z.string().optional() })),
 });
 
-/** GET /health/live (the process answers) and GET /health/ready (its dependencies answer). */
+interface CheckResult {
+  name: string;
+  critical: boolean;
+  ok: boolean;
+  error?: string;
+}
+
+async function runChecks(checks: ReadinessCheck[], log: FastifyBaseLogger): Promise<CheckResult[]> {
+  return Promise.all(
+    checks.map(async ({ name, critical, check }) => {
+      try {
+        await withTimeout(check(), checkTimeoutMs);
+        return { name, critical, ok: true };
+      } catch (error) {
+        log.warn({ dependency: name, err: error }, 'readiness check failed');
+        return { name, critical, ok: false, error: error instanceof Error ? error.message : String(error) };
+      }
+    }),
+  );
+}
+
+const readinessOf = (results: CheckResult[]) =>
+  results.some((r) => !r.ok && r.critical) ? 'unavailable' : results.some((r) => !r.ok) ? 'degraded' : 'ok';
+
+/**
+ * GET /health/live (the process answers) and GET /health/ready (its dependencies answer); the same
+ * checks run when Prometheus scrapes, as health_check_up{check,critical} and health_ready (0 when
+ * a critical dependency is down, as /health/ready's 503), so readiness can page without a prober.
+ */
 export function registerHealthRoutes(app: FastifyInstance, checks: ReadinessCheck[]) {
+  const checkForScrape = oncePerScrape(() => runChecks(checks, app.log));
+  new Gauge({
+    name: 'health_check_up',
+    help: 'Readiness checks of the dependencies: 1 when the dependency answers, 0 when not',
+    labelNames: ['check', 'critical'] as const,
+    registers: [app.metrics],
+    async collect() {
+      for (const result of await checkForScrape())
+        this.set({ check: result.name, critical: String(result.critical) }, result.ok ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'health_ready',
+    help: 'Readiness of the service: 1 when ready or degraded, 0 when a critical dependency is down (/health/ready answers 503)',
+    registers: [app.metrics],
+    async collect() {
+      this.set(readinessOf(await checkForScrape()) === 'unavailable' ? 0 : 1);
+    },
+  });
+
   app.get(
     '/health/live',
     { schema: { tags: ['health'], response: { 200: z.object({ status: z.literal('ok') }) } } },
@@ -29,27 +79,8 @@ export function registerHealthRoutes(app: FastifyInstance, checks: ReadinessChec
     '/health/ready',
     { schema: { tags: ['health'], response: { 200: readinessResponse, 503: readinessResponse } } },
     async (request, reply) => {
-      const results = await Promise.all(
-        checks.map(async ({ name, critical, check }) => {
-          try {
-            await withTimeout(check(), checkTimeoutMs);
-            return { name, critical, ok: true as const };
-          } catch (error) {
-            request.log.warn({ dependency: name, err: error }, 'readiness check failed');
-            return {
-              name,
-              critical,
-              ok: false as const,
-              error: error instanceof Error ? error.message : String(error),
-            };
-          }
-        }),
-      );
-      const status = results.some((r) => !r.ok && r.critical)
-        ? 'unavailable'
-        : results.some((r) => !r.ok)
-          ? 'degraded'
-          : 'ok';
+      const results = await runChecks(checks, request.log);
+      const status = readinessOf(results);
       const body = {
         status,
         checks: Object.fromEntries(

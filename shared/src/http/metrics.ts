@@ -37,3 +37,17 @@ export function registerMetrics(app: FastifyInstance, service: string): Registry
   );
   return registry;
 }
+
+/**
+ * A sampling function shared by the gauges of one scrape: prom-client starts every collect() of a
+ * scrape at once, so the gauges that read the same source (one SQL query, one set of queue
+ * attributes) share the sample in flight instead of asking once each; the next scrape samples anew.
+ * @example const sample = oncePerScrape(() => readBacklog(prisma)); new Gauge({ ..., async collect() { this.set((await sample()).count); } });
+ */
+export function oncePerScrape<T>(sample: () => Promise<T>): () => Promise<T> {
+  let inFlight: Promise<T> | undefined;
+  return () =>
+    (inFlight ??= sample().finally(() => {
+      inFlight = undefined;
+    }));
+}

@@ -11,6 +11,20 @@ export type QueuedEventType<Q extends QueueName> = EventTypesRoutedTo<Q>;
 export type AcceptedEvent<Q extends QueueName> =
   { accepted: true; event: UserEvent<QueuedEventType<Q>>; log: Logger } | { accepted: false; result: HandlerResult };
 
+/** What a handler accepted from a message, for observers (event lag, tracing); never the payload. */
+export type AcceptedEventSummary = Pick<UserEvent, 'id' | 'type' | 'occurredAt'>;
+
+// Weak: a message and its summary go when the runner lets go of the message.
+const acceptedEvents = new WeakMap<QueueMessage, AcceptedEventSummary>();
+
+/**
+ * The event a handler accepted from this message (acceptQueuedEvent), so that a HandlerObserver can
+ * measure its lag without parsing the body again; undefined for a message that was rejected.
+ */
+export function acceptedEventOf(message: QueueMessage): AcceptedEventSummary | undefined {
+  return acceptedEvents.get(message);
+}
+
 /**
  * The common start of every queue handler core: parse the body (a tolerant reader) and check that
  * the event is one the queue subscribes to. A malformed, unknown or misrouted message can never
@@ -35,6 +49,7 @@ export function acceptQueuedEvent<Q extends QueueName>(
   if (!accepts.includes(event.type)) {
     return { accepted: false, result: reject(`event type ${event.type} does not belong on ${queue}`) };
   }
+  acceptedEvents.set(message, { id: event.id, type: event.type, occurredAt: event.occurredAt });
   // The event's logger is made on first use: a child logger per event costs more than most handlers log.
   let log: Logger | undefined;
   return {

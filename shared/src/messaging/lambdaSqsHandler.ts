@@ -1,8 +1,15 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { Logger } from 'pino';
+import { flushTracing } from '../tracing/startTracing';
 import { sendToDeadLetterQueue } from './deadLetters';
-import { runObservedBatch, type HandlerObserver, type QueueBatchHandler, type QueueMessage } from './queueMessage';
+import {
+  runObservedBatch,
+  sentAt,
+  type HandlerObserver,
+  type QueueBatchHandler,
+  type QueueMessage,
+} from './queueMessage';
 
 export function sqsRecordToQueueMessage(record: SQSRecord): QueueMessage {
   const attributes: Record<string, string> = {};
@@ -14,6 +21,7 @@ export function sqsRecordToQueueMessage(record: SQSRecord): QueueMessage {
     body: record.body,
     receiveCount: Number(record.attributes.ApproximateReceiveCount ?? '1'),
     attributes,
+    ...sentAt(record.attributes.SentTimestamp),
   };
 }
 
@@ -59,6 +67,8 @@ export function createSqsLambdaHandler(options: {
       }
       for (const { message } of rejected) if (!sent.has(message.messageId)) failed.push(message.messageId);
     }
+    // The container may freeze once this returns: send the batch's spans now (nothing when not tracing).
+    await flushTracing();
     return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };
   };
 }

@@ -3,7 +3,13 @@ import { Consumer } from 'sqs-consumer';
 import type { Logger } from 'pino';
 import { cappedBackoff } from '../retry/cappedBackoff';
 import { sendToDeadLetterQueue } from './deadLetters';
-import { runObservedBatch, type HandlerObserver, type QueueBatchHandler, type QueueMessage } from './queueMessage';
+import {
+  runObservedBatch,
+  sentAt,
+  type HandlerObserver,
+  type QueueBatchHandler,
+  type QueueMessage,
+} from './queueMessage';
 
 export interface QueueWorkerOptions {
   sqs: SQSClient;
@@ -44,6 +50,7 @@ export function toQueueMessage(message: Message): QueueMessage {
     body: message.Body ?? '',
     receiveCount: Number(message.Attributes?.ApproximateReceiveCount ?? '1'),
     attributes,
+    ...sentAt(message.Attributes?.SentTimestamp),
   };
 }
 
@@ -146,7 +153,7 @@ export function startQueueWorker(options: QueueWorkerOptions) {
       waitTimeSeconds: options.waitTimeSeconds ?? 20,
       visibilityTimeout,
       heartbeatInterval: Math.max(1, Math.floor(visibilityTimeout / 3)),
-      messageSystemAttributeNames: ['ApproximateReceiveCount'],
+      messageSystemAttributeNames: ['ApproximateReceiveCount', 'SentTimestamp'],
       messageAttributeNames: ['All'],
       pollingCompleteWaitTimeMs: options.shutdownTimeoutMs ?? 30_000,
       strictReturn: true,

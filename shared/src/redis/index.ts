@@ -1,2 +1,3 @@
-/** @platform/shared/redis: the ioredis client and its readiness. */
+/** @platform/shared/redis: the ioredis client, its readiness and its metrics. */
 export * from './createRedis';
+export * from './redisMetrics';

@@ -1,5 +1,6 @@
 import awsLambdaFastify, { type PromiseHandler } from '@fastify/aws-lambda';
 import type { FastifyInstance } from 'fastify';
+import { flushTracing } from '../tracing/startTracing';
 
 /**
  * The HTTP API behind API Gateway (httpApi, payload 2.0) for an app built once per container
@@ -17,7 +18,12 @@ export function lambdaHttpHandler(getApp: () => Promise<FastifyInstance>): Promi
       proxy = awsLambdaFastify(app, { decorateRequest: false });
       proxiedApp = app;
     }
-    return proxy(event, context);
+    try {
+      return await proxy(event, context);
+    } finally {
+      // The container may freeze once this returns: send the request's spans now (nothing when not tracing).
+      await flushTracing();
+    }
   };
   return Object.assign(handler as PromiseHandler, {
     reset() {

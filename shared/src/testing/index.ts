@@ -1,3 +1,4 @@
 /** Helpers for integration tests; not for production code. */
 export * from './isolatedTopology';
 export * from './awaitMessage';
+export * from './prometheusText';

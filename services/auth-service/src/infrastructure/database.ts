@@ -1,4 +1,5 @@
 import { PrismaPg } from '@prisma/adapter-pg';
+import { Pool } from 'pg';
 import { PrismaClient } from '../generated/prisma/client';
 import type { AuthConfig } from './config';
 
@@ -10,21 +11,31 @@ const poolByEnvironment = {
   production: { max: 20, poolTimeoutMs: 10_000, connectTimeoutMs: 10_000 },
 } as const;
 
-/** The Prisma client of auth_db over node-postgres (no native query engine). */
-export function createPrisma(
-  config: Pick<AuthConfig, 'AUTH_DATABASE_URL' | 'NODE_ENV'>,
-  options: { max?: number } = {},
-) {
+/** The auth_db connection pool (node-postgres), made here so that its figures can be watched (/metrics). */
+export function createPool(config: Pick<AuthConfig, 'AUTH_DATABASE_URL' | 'NODE_ENV'>): Pool {
   const pool = poolByEnvironment[config.NODE_ENV];
-  const adapter = new PrismaPg({
+  return new Pool({
     connectionString: config.AUTH_DATABASE_URL,
-    max: options.max ?? pool.max,
+    max: pool.max,
     connectionTimeoutMillis: pool.connectTimeoutMs,
     idleTimeoutMillis: 30_000,
   });
-  // Prisma 7 has no pool timeout of its own with driver adapters; transactions get the same bound.
-  return new PrismaClient({ adapter, transactionOptions: { maxWait: pool.poolTimeoutMs, timeout: 10_000 } });
 }
+
+/**
+ * The Prisma client of auth_db over node-postgres (no native query engine), on the given pool; the
+ * pool stays the caller's to end (after $disconnect).
+ */
+export function createPrisma(pool: Pool, config: Pick<AuthConfig, 'NODE_ENV'>) {
+  // Prisma 7 has no pool timeout of its own with driver adapters; transactions get the same bound.
+  const { poolTimeoutMs } = poolByEnvironment[config.NODE_ENV];
+  return new PrismaClient({
+    adapter: new PrismaPg(pool),
+    transactionOptions: { maxWait: poolTimeoutMs, timeout: 10_000 },
+  });
+}
+
+export type { Pool };
 
 export type Database = ReturnType<typeof createPrisma>;
 /** The client inside `prisma.$transaction(async (tx) => …)`. */

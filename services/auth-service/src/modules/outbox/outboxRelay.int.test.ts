@@ -11,7 +11,7 @@ import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { awsClientConfig } from '@platform/shared/aws';
 import { parseUserEvent } from '@platform/shared/events';
 import { provisionTopology } from '@platform/shared/topology/render';
-import { awaitMessage } from '@platform/shared/testing';
+import { awaitMessage, metricSum, metricValue } from '@platform/shared/testing';
 import { freePort, startFauxqsProcess } from '../../../test/fauxqsProcess';
 import { freshAuthDatabase } from '../../../test/freshDatabase';
 import { call, makeUser, startTestApp, type TestApp } from '../../../test/testApp';
@@ -165,12 +165,54 @@ describe('outbox relay', () => {
     expect(JSON.stringify(after)).not.toContain(JSON.parse(mail.Body!).payload.token);
   });
 
-  it('reports the backlog on /metrics', async () => {
+  it('reports the backlog, the age of its oldest row, publishes and failures on /metrics', async () => {
+    const scrape = async () => (await call(t, 'GET', '/metrics')).body;
+    const before = await scrape();
+    expect(metricValue(before, 'outbox_unpublished_events')).toBe(0);
+    expect(metricValue(before, 'outbox_oldest_unpublished_age_seconds')).toBe(0);
     await makeUser(t);
-    const metrics = (await call(t, 'GET', '/metrics')).body;
-    expect(metrics).toMatch(/auth_outbox_backlog\{service="auth-service"\} 2/);
-    expect(metrics).toMatch(/auth_login_attempts_total|http_requests_total/);
+    const pending = await scrape();
+    expect(metricValue(pending, 'outbox_unpublished_events')).toBe(2);
+    expect(metricValue(pending, 'outbox_oldest_unpublished_age_seconds')).toBeGreaterThan(0);
+
+    const publishedBefore = metricValue(before, 'outbox_events_published_total')!;
     await drain(t.app.context.publishPendingOutboxEvents);
+    const published = await scrape();
+    expect(metricValue(published, 'outbox_unpublished_events')).toBe(0);
+    expect(metricValue(published, 'outbox_oldest_unpublished_age_seconds')).toBe(0);
+    expect(metricValue(published, 'outbox_events_published_total')).toBe(publishedBefore + 2);
+
+    // An entry SNS refuses counts as a publish failure; its row waits (backlog 1).
+    const failuresBefore = metricValue(published, 'outbox_publish_failures_total')!;
+    const event = await enqueue(t, randomUUID(), 2);
+    const { sns } = t.app.context.aws;
+    sns.middlewareStack.add(
+      (next) => async (args) => {
+        for (const entry of (args.input as PublishBatchCommandInput).PublishBatchRequestEntries ?? []) tooLarge(entry);
+        return next(args);
+      },
+      { step: 'initialize', name: 'refuseEveryEntry' },
+    );
+    try {
+      expect(await t.app.context.publishPendingOutboxEvents()).toEqual({ published: 0, failed: 1 });
+    } finally {
+      sns.middlewareStack.remove('refuseEveryEntry');
+    }
+    const failed = await scrape();
+    expect(metricValue(failed, 'outbox_publish_failures_total')).toBe(failuresBefore + 1);
+    expect(metricValue(failed, 'outbox_unpublished_events')).toBe(1);
+    await t.app.context.prisma.outboxEvent.update({ where: { id: event.id }, data: { nextAttemptAt: new Date() } });
+    await drain(t.app.context.publishPendingOutboxEvents);
+  });
+
+  it('reports the database pool, Redis and readiness on /metrics', async () => {
+    const text = (await call(t, 'GET', '/metrics')).body;
+    expect(metricValue(text, 'db_pool_max_connections', { pool: 'auth_db' })).toBe(10);
+    expect(metricSum(text, 'db_pool_connections', { pool: 'auth_db' })).toBeGreaterThan(0);
+    expect(metricValue(text, 'db_pool_waiting_requests', { pool: 'auth_db' })).toBe(0);
+    expect(metricValue(text, 'redis_connected')).toBe(1);
+    expect(metricValue(text, 'health_ready')).toBe(1);
+    expect(metricValue(text, 'health_check_up', { check: 'sns', critical: 'true' })).toBe(1);
   });
 
   it("publishes a user's events in order: one that fails holds back that user's later events, never other users'", async () => {
@@ -237,6 +279,16 @@ describe('outbox relay', () => {
 
     await t.app.context.prisma.outboxEvent.update({ where: { id: rejected.id }, data: { nextAttemptAt: new Date() } });
     expect(await drain(relayOf(t, observedSns().sns))).toEqual({ published: 1, failed: 0 });
+  });
+
+  it("passes a row's stored trace context on as the traceparent attribute, even where the relay itself does not trace", async () => {
+    const event = await enqueue(t, randomUUID(), 2);
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    await t.app.context.prisma.outboxEvent.update({ where: { id: event.id }, data: { traceContext: { traceparent } } });
+    await drain(t.app.context.publishPendingOutboxEvents);
+    const delivered = await awaitEvent(t, 'user-profile-events', event.id);
+    expect(delivered.MessageAttributes?.traceparent?.StringValue).toBe(traceparent);
+    expect(delivered.MessageAttributes?.type?.StringValue).toBe('user.reactivated');
   });
 
   it('two relays at once publish each row exactly once', async () => {

@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/client-sns';
 import { cappedBackoff } from '@platform/shared/retry';
 import { parseUserEvent, toSnsPublishInput } from '@platform/shared/events';
+import { tracePublishes } from '@platform/shared/tracing';
 import type { FastifyBaseLogger as Logger } from 'fastify';
 import type { Database } from '../../infrastructure/database';
 
@@ -13,6 +14,8 @@ interface ClaimedRow {
   id: string;
   payload: unknown;
   attempts: number;
+  /** The W3C trace context of the change that wrote the row, when it was traced. */
+  traceContext: unknown;
 }
 
 export interface OutboxRelayDeps {
@@ -96,15 +99,18 @@ export function createOutboxRelay(deps: OutboxRelayDeps) {
       )
       UPDATE outbox_events o SET claimed_until = now() + ${deps.leaseSeconds} * interval '1 second'
       FROM due WHERE o.id = due.id
-      RETURNING o.id::text AS id, o.payload, o.attempts`;
+      RETURNING o.id::text AS id, o.payload, o.attempts, o.trace_context AS "traceContext"`;
 
   /** Publishes the rows; returns the error of each row that did not go out (absent: published). */
   async function publish(topicArn: string, rows: ClaimedRow[]): Promise<Map<string, string>> {
     const errors = new Map<string, string>();
     const entries: PublishBatchRequestEntry[] = [];
+    const traced = tracePublishes(rows, topicArn);
     for (const row of rows) {
       try {
-        entries.push(toPublishBatchEntry(row.id, toSnsPublishInput(topicArn, parseUserEvent(row.payload))));
+        const entry = toPublishBatchEntry(row.id, toSnsPublishInput(topicArn, parseUserEvent(row.payload)));
+        entry.MessageAttributes = { ...entry.MessageAttributes, ...traced.attributesOf(row.id) };
+        entries.push(entry);
       } catch (error) {
         errors.set(row.id, describeError(error));
       }
@@ -138,6 +144,7 @@ export function createOutboxRelay(deps: OutboxRelayDeps) {
       for (let batch = batches[next++]; batch; batch = batches[next++]) await publishBatch(batch);
     };
     await Promise.all(Array.from({ length: Math.min(deps.publishConcurrency, batches.length) }, worker));
+    traced.end(errors);
     return errors;
   }
 

@@ -1,4 +1,5 @@
 import { createUserEvent, type UserEventPayload, type UserEventType } from '@platform/shared/events';
+import { activeTraceCarrier, recordOutboxEvents } from '@platform/shared/tracing';
 import type { Prisma, Tx } from '../../infrastructure/database';
 
 export const PRODUCER = 'auth-service';
@@ -13,11 +14,13 @@ export interface OutboxEntry<T extends UserEventType> {
 
 /**
  * Adds an event to outbox_events. Call it inside the transaction of the state change it reports,
- * so both commit or neither does; the relay publishes it afterwards.
+ * so both commit or neither does; the relay publishes it afterwards. When tracing, the row keeps the
+ * trace context of the request, which the relay passes on with the message.
  */
 export async function enqueueUserEvent<T extends UserEventType>(tx: Pick<Tx, 'outboxEvent'>, entry: OutboxEntry<T>) {
   const event = toEvent(entry);
-  await tx.outboxEvent.create({ data: toRow(event) });
+  await tx.outboxEvent.create({ data: toRow(event, activeTraceCarrier()) });
+  recordOutboxEvents([event]);
   return event;
 }
 
@@ -27,7 +30,9 @@ export type AnyOutboxEntry = { [T in UserEventType]: OutboxEntry<T> }[UserEventT
 /** Several events in one statement, in the order given (a transaction that reports several changes). */
 export async function enqueueUserEvents(tx: Pick<Tx, 'outboxEvent'>, entries: readonly AnyOutboxEntry[]) {
   const events = entries.map((entry) => toEvent(entry as OutboxEntry<UserEventType>));
-  await tx.outboxEvent.createMany({ data: events.map(toRow) });
+  const traceContext = activeTraceCarrier();
+  await tx.outboxEvent.createMany({ data: events.map((event) => toRow(event, traceContext)) });
+  recordOutboxEvents(events);
   return events;
 }
 
@@ -42,11 +47,12 @@ function toEvent<T extends UserEventType>(entry: OutboxEntry<T>) {
   });
 }
 
-function toRow(event: { id: string; type: UserEventType; userId: string }) {
+function toRow(event: { id: string; type: UserEventType; userId: string }, traceContext: object | undefined) {
   return {
     id: event.id,
     type: event.type,
     userId: event.userId,
     payload: event as unknown as Prisma.InputJsonValue,
+    ...(traceContext ? { traceContext: traceContext as Prisma.InputJsonValue } : {}),
   };
 }

@@ -1,5 +1,6 @@
 import { acceptQueuedEvent, acknowledge, type QueueMessageHandler, retryLater } from '@platform/shared/messaging';
 import type { Logger } from '@platform/shared/logging';
+import { withSpan } from '@platform/shared/tracing';
 import type { UserConfig } from '../../infrastructure/config';
 import type { Database } from '../../infrastructure/database';
 import { mailFor } from './mailTemplates';
@@ -27,7 +28,9 @@ export function createNotificationHandler({ prisma, mailTransport, config, logge
     }
     if (claim === 'busy') return retryLater('another delivery of this event is sending its mail');
     try {
-      await mailTransport.send(mailFor(event, config.PUBLIC_APP_URL));
+      await withSpan('send mail', { attributes: { 'event.type': event.type } }, () =>
+        mailTransport.send(mailFor(event, config.PUBLIC_APP_URL)),
+      );
     } catch (error) {
       const reason = `mail transport failed: ${error instanceof Error ? error.message : String(error)}`;
       await markNotificationFailed(prisma, event.id, reason);

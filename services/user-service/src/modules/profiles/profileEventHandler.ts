@@ -6,6 +6,7 @@ import {
   type QueueBatchHandler,
 } from '@platform/shared/messaging';
 import { type Logger } from '@platform/shared/logging';
+import { withSpan } from '@platform/shared/tracing';
 import type { Pool } from '../../infrastructure/database';
 import { applyProfileEvents } from './applyProfileEvents';
 import { groupCommit } from './groupCommit';
@@ -46,7 +47,9 @@ export function createProfileEventHandler({ pool, cache, logger }: Deps): QueueB
     if (accepted.length > 0) {
       let outcomes;
       try {
-        outcomes = await apply(accepted.map(({ event }) => event));
+        outcomes = await withSpan('user_db apply profile events', applySpanOptions(accepted.length), () =>
+          apply(accepted.map(({ event }) => event)),
+        );
       } catch (error) {
         logger.error({ err: error, events: accepted.length }, 'applying the events failed; they will be retried');
         for (const { index } of accepted) results[index] = retryLater('applying the event failed');
@@ -68,3 +71,16 @@ export function createProfileEventHandler({ pool, cache, logger }: Deps): QueueB
     return results as HandlerResult[];
   };
 }
+
+/**
+ * The span of a receive's database work (when tracing): the wait for its group and the transaction
+ * that applied it, which may also carry other receives' events (groupCommit).
+ */
+const applySpanOptions = (events: number) => ({
+  attributes: {
+    'db.system.name': 'postgresql',
+    'db.namespace': 'user_db',
+    'db.operation.name': 'apply profile events',
+    'db.operation.batch.size': events,
+  },
+});
