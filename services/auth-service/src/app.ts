@@ -9,6 +9,7 @@ import { registerAuthMetrics } from './infrastructure/authMetrics';
 import { createAuthAwsClients, type AuthAwsClients } from './infrastructure/awsClients';
 import { loadAuthConfig, type AuthConfig } from './infrastructure/config';
 import type { AuthContext } from './infrastructure/context';
+import { authApiTags } from './infrastructure/routeDocs';
 import { createPrisma, type Database } from './infrastructure/database';
 import { bootstrapAdmin, registerAdminRoutes } from './modules/admin';
 import { registerAsyncApiRoute } from './modules/docs';
@@ -41,6 +42,7 @@ export async function buildApp(deps: AuthAppDeps = {}): Promise<AuthApp> {
       service: 'auth-service',
       version: '0.1.0',
       description: 'Accounts, tokens and roles; publishes user lifecycle events',
+      tags: authApiTags,
       logLevel: config.LOG_LEVEL,
       prettyLogs: config.NODE_ENV === 'development' && process.stdout.isTTY,
       trustProxy: config.AUTH_TRUST_PROXY,

@@ -1,3 +1,5 @@
 /** Helpers for integration tests; not for production code. */
 export * from './isolatedTopology';
 export * from './awaitMessage';
+export * from './undocumentedAnswers';
+export * from './apiDocumentProblems';
