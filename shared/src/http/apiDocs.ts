@@ -1,11 +1,8 @@
-import { createHash } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import fastifySwagger from '@fastify/swagger';
-import scalarApiReference from '@scalar/fastify-api-reference';
 import type { FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
-
-export const DOCS_PREFIX = '/docs';
+import { registerApiReference } from './apiReference';
 
 export interface ApiDocsOptions {
   service: string;
@@ -16,33 +13,8 @@ export interface ApiDocsOptions {
 }
 
 /**
- * What the reference page needs from a Content-Security-Policy, in one place. The page loads the
- * Scalar bundle from this service (never a CDN: production-like networks have no internet), runs one
- * inline script (the reference's configuration, allowed by its hash), and the bundle adds inline
- * styles. It fetches the document and sends "try it" requests to this origin only. Fonts are the
- * system's (`withDefaultFonts: false`), so nothing loads from elsewhere. The page sets this policy
- * itself (onSend, after any app-wide policy), so a strict default elsewhere does not break it.
- */
-export function docsPageContentSecurityPolicy(inlineScriptHashes: string[]): string {
-  return [
-    "default-src 'none'",
-    `script-src 'self' ${inlineScriptHashes.map((hash) => `'${hash}'`).join(' ')}`,
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
-    "font-src 'self' data:",
-    "connect-src 'self'",
-    "worker-src 'self' blob:",
-    "base-uri 'none'",
-    "form-action 'none'",
-    "frame-ancestors 'none'",
-  ].join('; ');
-}
-
-/**
- * The OpenAPI document, generated from the routes' zod schemas, and its reference UI:
- * - GET /docs: Scalar's API reference, its JavaScript served from this service (/docs/js/scalar.js,
- *   embedded in the plugin's own module, so bundles and Lambda zips need no static files);
- * - GET /docs/json and /docs/yaml: the document.
+ * The OpenAPI document, generated from the routes' zod schemas (GET /docs/json, /docs/yaml), and
+ * its reference UI at /docs (apiReference.ts).
  * Schemas registered with an id (`.meta({ id: 'Address' })`) become components.schemas entries:
  * `transformObject` writes them, `transform` refers to them; without the former every `$ref` dangles.
  * It writes an input (`AddressInput`) and an output variant of each; the ones no route uses are dropped.
@@ -77,36 +49,7 @@ export async function registerApiDocs(app: FastifyInstance, options: ApiDocsOpti
     transformObject: (document) => withResponseDescriptions(withoutUnusedSchemas(jsonSchemaTransformObject(document))),
   });
 
-  await app.register(async (docs) => {
-    docs.addHook('onSend', async (request, reply, payload) => {
-      if (typeof payload === 'string' && String(reply.getHeader('content-type')).startsWith('text/html')) {
-        reply.header('content-security-policy', docsPageContentSecurityPolicy(inlineScriptHashes(payload)));
-      }
-      return payload;
-    });
-    await docs.register(scalarApiReference, {
-      routePrefix: DOCS_PREFIX,
-      openApiDocumentEndpoints: { json: '/json', yaml: '/yaml' },
-      logLevel: 'warn',
-      configuration: {
-        pageTitle: `${options.service} API`,
-        withDefaultFonts: false,
-        telemetry: false,
-        showDeveloperTools: 'never',
-        hideClientButton: false,
-        agent: { disabled: true },
-        mcp: { disabled: true },
-        persistAuth: false,
-      },
-    });
-  });
-}
-
-/** CSP source expressions ('sha256-…') of the inline scripts of an HTML page. */
-function inlineScriptHashes(html: string): string[] {
-  return [...html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)].map(
-    ([, body]) => `sha256-${createHash('sha256').update(body!).digest('base64')}`,
-  );
+  registerApiReference(app, { title: `${options.service} API` });
 }
 
 interface WithComponents {

@@ -8,3 +8,4 @@ export * from './responseSchemas';
 export * from './textSafety';
 export * from './routeDocs';
 export * from './apiDocs';
+export * from './apiReference';
