@@ -53,6 +53,12 @@ export const target: Target = {
     try {
       await waitForHttp(`${authUrl}/health/ready`, { process: dev });
       await waitForHttp(`${userUrl}/health/ready`, { process: dev });
+      // It says so itself once both answer readiness (it polls them as above).
+      const deadline = Date.now() + 30_000;
+      while (!dev.tail(400).includes('The platform is up')) {
+        if (Date.now() > deadline) throw new Error(`npm run dev never said "The platform is up":\n${dev.tail(30)}`);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
     } catch (error) {
       await dev.stop({ signal: 'SIGKILL', timeoutMs: 5_000 }).catch(() => undefined);
       throw error;
@@ -70,6 +76,32 @@ export const target: Target = {
         TOPOLOGY_PREFIX: '',
       },
       extraChecks: [
+        {
+          name: 'a second `npm run dev` fails at once, naming the taken ports; the first stays up',
+          run: async () => {
+            const second = startProcess({
+              name: 'npm-run-dev-second',
+              command: 'npm',
+              args: ['run', 'dev'],
+              cwd: REPO_ROOT,
+              env,
+              logDir,
+            });
+            const exit = await Promise.race([
+              second.exited,
+              new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), 30_000)),
+            ]);
+            if (exit === 'still running') await second.stop({ signal: 'SIGINT', timeoutMs: 30_000 });
+            const output = second.tail(20);
+            if (
+              exit !== 1 ||
+              !output.includes(`${AUTH_PORT} (AUTH_PORT, the auth-service)`) ||
+              /platform is up/.test(output)
+            )
+              throw new Error(`expected exit 1 naming port ${AUTH_PORT}, got ${exit}:\n${output}`);
+            await waitForHttp(`${authUrl}/health/ready`, { timeoutMs: 10_000 });
+          },
+        },
         {
           name: 'hot reload: a saved source file restarts the service, which serves again',
           run: () => checkHotReload(dev.tail.bind(dev), userUrl),
