@@ -16,6 +16,7 @@ import { registerAsyncApiRoute } from './modules/docs';
 import { registerAuthRoutes } from './modules/auth';
 import { registerEmailRoutes } from './modules/email';
 import { registerJwksRoute } from './modules/jwks';
+import { registerMailLinkPages } from './modules/mailLinks';
 import { createOutboxRelay, startRelayLoop } from './modules/outbox';
 import { createPasswordHasher, registerPasswordRoutes } from './modules/passwords';
 import { createLoginLockout, registerRateLimits } from './modules/security';
@@ -144,6 +145,7 @@ export async function buildApp(deps: AuthAppDeps = {}): Promise<AuthApp> {
       registerAuthRoutes,
       registerEmailRoutes,
       registerPasswordRoutes,
+      registerMailLinkPages,
       registerAdminRoutes,
       (app, context) => bootstrapAdmin(context, app.log),
     ],
