@@ -469,7 +469,10 @@ export async function runScenario(
           );
           const shown = await npmRun('dlq', ['--queue', 'user-profile-events'], env);
           assert.match(shown, new RegExp(`user-profile-events-dlq: ${before + 1} message`), shown);
-          assert.match(shown, /"reason":"invalid event: message body is not JSON"/, shown);
+          // Each sample with its type, user, reason and body.
+          assert.match(shown, /\d+\. user\.created · user \(none\)/, shown);
+          assert.match(shown, /reason +invalid event: message body is not JSON/, shown);
+          assert.match(shown, new RegExp(`body +e2e poison message ${unique}: not an event`), shown);
           const redriven = await npmRun('dlq:redrive', ['--queue', 'user-profile-events'], env);
           assert.match(redriven, new RegExp(`moved ${before + 1} message`), redriven);
           // No depth check here: the consumer may already have moved the still-unparsable message back.
