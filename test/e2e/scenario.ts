@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import { promisify } from 'node:util';
 import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { resolveQueue } from '@platform/shared/topology';
@@ -68,6 +69,32 @@ async function npmRun(script: string, args: string[], env: Record<string, string
   return `${stdout}${stderr}`;
 }
 
+/** http/*.http through httpyac's command line, against the target's URLs, as its bootstrap admin. */
+async function runHttpCollections(target: RunningTarget): Promise<void> {
+  const files = ['http/auth.http', 'http/user.http', 'http/admin.http'];
+  const httpyac = path.join(REPO_ROOT, 'node_modules/httpyac/bin/httpyac.js');
+  const args = ['send', ...files, '--all', '--output', 'none', '--output-failed', 'exchange', '--no-color'];
+  try {
+    await execFileAsync(
+      process.execPath,
+      [httpyac, ...args, '--var', `authUrl=${target.authUrl}`, `userUrl=${target.userUrl}`],
+      {
+        cwd: REPO_ROOT,
+        env: {
+          ...process.env,
+          AUTH_BOOTSTRAP_ADMIN_EMAIL: target.admin.email,
+          AUTH_BOOTSTRAP_ADMIN_PASSWORD: target.admin.password,
+        },
+        timeout: 120_000,
+        maxBuffer: 16 * 1024 * 1024,
+      },
+    );
+  } catch (error) {
+    const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
+    throw new Error(`httpyac: a request of ${files.join(', ')} failed:\n${`${stdout}${stderr}`.slice(-4000)}`);
+  }
+}
+
 export async function runScenario(
   target: RunningTarget,
   { log, prefix }: { log: (message: string) => void; prefix: string },
@@ -96,6 +123,10 @@ export async function runScenario(
     [
       'each service serves its API reference (Scalar, no CDN) and a complete OpenAPI document',
       () => checkApiReferences(target.unroutedGet ?? httpGet(target)),
+    ],
+    [
+      'the .http collections of both APIs pass against it (httpyac, as `npm run http` runs them)',
+      () => runHttpCollections(target),
     ],
     [
       'the auth-service publishes its signing keys (JWKS)',
