@@ -52,6 +52,8 @@ export function registerApiReference(app: FastifyInstance, options: { title: str
         agent: { disabled: true },
         mcp: { disabled: true },
         persistAuth: false,
+        // The token field is ready to paste into: every route but health and the public auth ones needs one.
+        authentication: { preferredSecurityScheme: 'bearerAuth' },
       },
     });
     await ui.ready();
