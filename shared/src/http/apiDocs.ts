@@ -8,7 +8,7 @@ export interface ApiDocsOptions {
   service: string;
   version: string;
   description: string;
-  /** The tags routes use, each with a line for the reference's sidebar. */
+  /** The tags the service's own routes use, each with a line for the reference's sidebar ('health' is added). */
   tags?: ReadonlyArray<{ name: string; description: string }>;
 }
 
@@ -33,7 +33,8 @@ export async function registerApiDocs(app: FastifyInstance, options: ApiDocsOpti
       },
       // Relative: the document describes whichever host serves it (localhost, a container, API Gateway).
       servers: [{ url: '/', description: `this ${options.service}` }],
-      tags: [...(options.tags ?? [])],
+      // The shared health routes' tag last.
+      tags: [...(options.tags ?? []), { name: 'health', description: 'Liveness and readiness probes' }],
       components: {
         securitySchemes: {
           bearerAuth: {

@@ -28,7 +28,7 @@ export interface BaseAppOptions {
   description: string;
   logLevel: string;
   prettyLogs?: boolean;
-  /** The tags the service's routes use, each described for the API reference. */
+  /** The tags the service's own routes use, each described for the API reference ('health' is added). */
   tags?: ReadonlyArray<{ name: string; description: string }>;
   /** Behind proxies: how many X-Forwarded-For hops (or which proxy addresses) to believe for the client IP. */
   trustProxy?: boolean | number | string;

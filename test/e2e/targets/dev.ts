@@ -40,14 +40,9 @@ export const target: Target = {
     delete env.AWS_ENDPOINT_URL;
     delete env.LOCALSTACK_ENDPOINT;
     log('npm run dev');
-    const dev = startProcess({
-      name: 'npm-run-dev',
-      command: 'npm',
-      args: ['run', 'dev'],
-      cwd: REPO_ROOT,
-      env,
-      logDir,
-    });
+    const startDev = (name: string) =>
+      startProcess({ name, command: 'npm', args: ['run', 'dev'], cwd: REPO_ROOT, env, logDir });
+    const dev = startDev('npm-run-dev');
     const authUrl = `http://127.0.0.1:${AUTH_PORT}`;
     const userUrl = `http://127.0.0.1:${USER_PORT}`;
     try {
@@ -79,14 +74,7 @@ export const target: Target = {
         {
           name: 'a second `npm run dev` fails at once, naming the taken ports; the first stays up',
           run: async () => {
-            const second = startProcess({
-              name: 'npm-run-dev-second',
-              command: 'npm',
-              args: ['run', 'dev'],
-              cwd: REPO_ROOT,
-              env,
-              logDir,
-            });
+            const second = startDev('npm-run-dev-second');
             const exit = await Promise.race([
               second.exited,
               new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), 30_000)),

@@ -47,5 +47,4 @@ export const authApiTags = [
   { name: 'password', description: 'Forgotten, reset and changed passwords' },
   { name: 'admin', description: 'Users and the audit log, for admins' },
   { name: 'keys', description: 'The public keys that verify access tokens' },
-  { name: 'health', description: 'Liveness and readiness probes' },
 ];

@@ -38,5 +38,4 @@ export const userApiTags = [
   { name: 'payment methods', description: 'Tokenized payment methods (at most one default; never a card number)' },
   { name: 'preferences', description: 'Language, currency and notification choices' },
   { name: 'wishlist', description: 'Products the user keeps for later' },
-  { name: 'health', description: 'Liveness and readiness probes' },
 ];
