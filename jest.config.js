@@ -17,8 +17,8 @@ const generatedPrismaTransform = [
 ];
 
 // ESM-only dependencies that Jest's CommonJS runtime needs transformed (cookie: via light-my-request, which
-// app.inject and @fastify/aws-lambda use).
-const esmPackages = ['uuid', 'jose', 'cookie'];
+// app.inject and @fastify/aws-lambda use; @scalar and github-slugger: the API reference at /docs).
+const esmPackages = ['uuid', 'jose', 'cookie', '@scalar', 'github-slugger', 'pathe'];
 
 const common = {
   testEnvironment: 'node',

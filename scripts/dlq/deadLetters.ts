@@ -1,4 +1,5 @@
 import {
+  ChangeMessageVisibilityBatchCommand,
   DeleteMessageCommand,
   GetQueueAttributesCommand,
   ReceiveMessageCommand,
@@ -24,44 +25,88 @@ export async function queueDepth(sqs: SQSClient, queueUrl: string): Promise<numb
 
 export interface DeadLetterSummary {
   messageId: string;
-  type: string;
-  eventId: string;
-  userId: string;
-  correlationId: string;
-  receiveCount: string;
-  sentAt: string;
-  /** Why a consumer moved it here at once (it can never succeed), or '-' when it used up its retries. */
-  reason: string;
+  /** The event type: the message attribute `type`, else the body's; null when neither says. */
+  type: string | null;
+  eventId: string | null;
+  userId: string | null;
+  correlationId: string | null;
+  receiveCount: number | null;
+  sentAt: string | null;
+  /** Why a consumer moved it here at once (it can never succeed); null when it used up its retries. */
+  reason: string | null;
+  /** The body, secrets (one-time tokens, passwords) redacted, cut at BODY_PREVIEW characters. */
+  body: string;
+}
+
+/** Attributes the move to the DLQ added; a redrive leaves them behind. */
+const DLQ_ONLY_ATTRIBUTES = new Set([REJECT_REASON_ATTRIBUTE, 'sourceQueue']);
+
+const BODY_PREVIEW = 600;
+const SECRET_KEY = /token|password|secret/i;
+
+/** A JSON value with the values of secret-looking keys replaced: mail events carry one-time tokens. */
+function redacted(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(redacted);
+  if (value && typeof value === 'object')
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [key, SECRET_KEY.test(key) ? '[redacted]' : redacted(item)]),
+    );
+  return value;
 }
 
 /**
- * What an operator needs to recognise a dead letter, and nothing more: envelope fields only,
- * because mail events carry one-time tokens in their payload.
+ * What an operator needs to recognise a dead letter: the envelope's type, user, event and
+ * correlation ids, why it is here, and its body with secrets redacted. A body that is not an
+ * envelope (a poison message) still shows what it is.
  */
-const DLQ_ONLY_ATTRIBUTES = new Set([REJECT_REASON_ATTRIBUTE, 'sourceQueue']);
-
 export function summarise(message: Message): DeadLetterSummary {
-  let envelope: Record<string, unknown> = {};
+  const raw = message.Body ?? '';
+  let parsed: unknown;
   try {
-    envelope = JSON.parse(message.Body ?? '') as Record<string, unknown>;
+    parsed = JSON.parse(raw);
   } catch {
-    envelope = {};
+    parsed = undefined;
   }
-  const field = (name: string) => (typeof envelope[name] === 'string' ? (envelope[name] as string) : '?');
+  const envelope = parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : {};
+  const field = (name: string) => (typeof envelope[name] === 'string' ? (envelope[name] as string) : null);
+  const body = parsed === undefined ? raw : JSON.stringify(redacted(parsed));
   const sent = Number(message.Attributes?.SentTimestamp);
+  const receives = Number(message.Attributes?.ApproximateReceiveCount);
   return {
-    messageId: message.MessageId ?? '?',
+    messageId: message.MessageId ?? '',
     type: message.MessageAttributes?.type?.StringValue ?? field('type'),
     eventId: field('id'),
     userId: field('userId'),
     correlationId: field('correlationId'),
-    receiveCount: message.Attributes?.ApproximateReceiveCount ?? '?',
-    sentAt: Number.isFinite(sent) ? new Date(sent).toISOString() : '?',
-    reason: message.MessageAttributes?.[REJECT_REASON_ATTRIBUTE]?.StringValue ?? '-',
+    receiveCount: Number.isFinite(receives) ? receives : null,
+    sentAt: Number.isFinite(sent) ? new Date(sent).toISOString() : null,
+    reason: message.MessageAttributes?.[REJECT_REASON_ATTRIBUTE]?.StringValue ?? null,
+    body: body.length > BODY_PREVIEW ? `${body.slice(0, BODY_PREVIEW)}… (${body.length} characters)` : body,
   };
 }
 
-/** Up to `count` messages of a DLQ, left in place (visible again at once). */
+/** A dead letter as lines for people: what it is, why it is here, its body. */
+export function describeDeadLetter(letter: DeadLetterSummary, index: number): string[] {
+  const facts = [
+    letter.type ?? 'no event type',
+    `user ${letter.userId ?? '(none)'}`,
+    `event ${letter.eventId ?? '(none)'}`,
+    ...(letter.correlationId ? [`correlation ${letter.correlationId}`] : []),
+    ...(letter.receiveCount !== null ? [`received ${letter.receiveCount}×`] : []),
+    ...(letter.sentAt ? [`sent ${letter.sentAt}`] : []),
+  ];
+  return [
+    `${index + 1}. ${facts.join(' · ')}`,
+    `   reason  ${letter.reason ?? 'used up its retries (a transient failure that kept failing)'}`,
+    `   body    ${letter.body || '(empty)'}`,
+  ];
+}
+
+/**
+ * Up to `count` messages of a DLQ, left in place: received, then made visible again at once
+ * (a receive's VisibilityTimeout of 0 is not honoured by every emulator, and a hidden message
+ * would be missed by the next look or by a redrive).
+ */
 export async function sampleDeadLetters(sqs: SQSClient, dlqUrl: string, count: number): Promise<DeadLetterSummary[]> {
   const { Messages = [] } = await sqs.send(
     new ReceiveMessageCommand({
@@ -73,6 +118,17 @@ export async function sampleDeadLetters(sqs: SQSClient, dlqUrl: string, count: n
       MessageSystemAttributeNames: ['ApproximateReceiveCount', 'SentTimestamp'],
     }),
   );
+  if (Messages.length)
+    await sqs.send(
+      new ChangeMessageVisibilityBatchCommand({
+        QueueUrl: dlqUrl,
+        Entries: Messages.map((message, index) => ({
+          Id: String(index),
+          ReceiptHandle: message.ReceiptHandle,
+          VisibilityTimeout: 0,
+        })),
+      }),
+    );
   return Messages.slice(0, count).map(summarise);
 }
 

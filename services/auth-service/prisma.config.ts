@@ -1,6 +1,10 @@
 // Prisma 7 CLI configuration. The URL is only needed by CLI commands that connect (studio, db pull);
 // migrations run through `npm run db:migrate` (wasm schema engine, scripts/db/).
+import { loadDotenv } from '@platform/shared/config';
 import { defineConfig } from 'prisma/config';
+
+// The same .env as npm run dev and the servers (variables already set win).
+loadDotenv();
 
 export default defineConfig({
   schema: 'prisma/schema.prisma',

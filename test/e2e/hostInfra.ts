@@ -154,6 +154,8 @@ export async function startProductionHostStack(options: {
         ...emulator.env,
         AUTH_ISSUER: options.authUrl,
         AUTH_JWKS_URL: `${options.authUrl}/.well-known/jwks.json`,
+        // Mail links open the auth-service's pages.
+        PUBLIC_APP_URL: options.authUrl,
         SMTP_URL: smtp.url,
         ...commonServiceEnv(),
         ...(await productionSecrets()),

@@ -7,11 +7,14 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import { promisify } from 'node:util';
 import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { resolveQueue } from '@platform/shared/topology';
 import { REPO_ROOT } from '../../scripts/db/databases';
 import { apiClient, type ApiClient, type ApiResponse } from './apiClient';
+import { checkApiReferences, httpGet } from './apiReference';
+import { linkFromMail, submitMailLinkPage } from './mailLinkPage';
 import type { RunningTarget } from './target';
 
 export interface StepResult {
@@ -52,11 +55,7 @@ function errorCode(response: ApiResponse): string | undefined {
   return (response.body as { error?: { code?: string } } | undefined)?.error?.code;
 }
 
-function tokenFromMail(text: string): string {
-  const link = /https?:\/\/\S+[?&]token=([^\s&]+)/.exec(text);
-  assert.ok(link, `the mail has no link with a token:\n${text}`);
-  return decodeURIComponent(link[1]!);
-}
+const tokenFromMail = (text: string) => linkFromMail(text).searchParams.get('token')!;
 
 const execFileAsync = promisify(execFile);
 
@@ -68,6 +67,32 @@ async function npmRun(script: string, args: string[], env: Record<string, string
     timeout: 120_000,
   });
   return `${stdout}${stderr}`;
+}
+
+/** http/*.http through httpyac's command line, against the target's URLs, as its bootstrap admin. */
+async function runHttpCollections(target: RunningTarget): Promise<void> {
+  const files = ['http/auth.http', 'http/user.http', 'http/admin.http'];
+  const httpyac = path.join(REPO_ROOT, 'node_modules/httpyac/bin/httpyac.js');
+  const args = ['send', ...files, '--all', '--output', 'none', '--output-failed', 'exchange', '--no-color'];
+  try {
+    await execFileAsync(
+      process.execPath,
+      [httpyac, ...args, '--var', `authUrl=${target.authUrl}`, `userUrl=${target.userUrl}`],
+      {
+        cwd: REPO_ROOT,
+        env: {
+          ...process.env,
+          AUTH_BOOTSTRAP_ADMIN_EMAIL: target.admin.email,
+          AUTH_BOOTSTRAP_ADMIN_PASSWORD: target.admin.password,
+        },
+        timeout: 120_000,
+        maxBuffer: 16 * 1024 * 1024,
+      },
+    );
+  } catch (error) {
+    const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
+    throw new Error(`httpyac: a request of ${files.join(', ')} failed:\n${`${stdout}${stderr}`.slice(-4000)}`);
+  }
 }
 
 export async function runScenario(
@@ -95,6 +120,14 @@ export async function runScenario(
     client.call('POST', '/auth/login', { body: { email: who, password } });
 
   const steps: Array<[string, () => Promise<void>]> = [
+    [
+      'each service serves its API reference (Scalar, no CDN) and a complete OpenAPI document',
+      () => checkApiReferences(target.unroutedGet ?? httpGet(target)),
+    ],
+    [
+      'the .http collections of both APIs pass against it (httpyac, as `npm run http` runs them)',
+      () => runHttpCollections(target),
+    ],
     [
       'the auth-service publishes its signing keys (JWKS)',
       async () => {
@@ -137,7 +170,7 @@ export async function runScenario(
       },
     ],
     [
-      'verify the email with the token from the mail the system sent (a resent link supersedes the first)',
+      'verify the email through the page the mail links to (a resent link supersedes the first)',
       async () => {
         const welcome = await target.mailbox.waitFor(email, /confirm your email/i, { timeoutMs: EVENT_TIMEOUT_MS });
         const firstToken = tokenFromMail(welcome.text);
@@ -149,8 +182,7 @@ export async function runScenario(
         });
         const superseded = await auth.call('POST', '/auth/email/verify', { body: { token: firstToken } });
         expect4xx(superseded, 'the token of the first mail after a resend');
-        const verify = await auth.call('POST', '/auth/email/verify', { body: { token: tokenFromMail(resent.text) } });
-        expectStatus(verify, 200, 'POST /auth/email/verify');
+        assert.equal(await submitMailLinkPage(linkFromMail(resent.text)), 200, 'the page of the verification link');
         const me = await auth.call('GET', '/auth/me', { token: session().accessToken });
         expectStatus(me, 200, 'GET /auth/me');
         assert.equal((me.body as { emailVerified: boolean }).emailVerified, true);
@@ -206,7 +238,7 @@ export async function runScenario(
       },
     ],
     [
-      'forgot and reset the password with the token from the mail',
+      'forgot and reset the password through the page the mail links to',
       async () => {
         const unknown = await auth.call('POST', '/auth/password/forgot', {
           body: { email: `nobody-${unique}@example.com` },
@@ -216,8 +248,8 @@ export async function runScenario(
         expectStatus(forgot, 202, 'POST /auth/password/forgot');
         const mail = await target.mailbox.waitFor(email, /reset your password/i, { timeoutMs: EVENT_TIMEOUT_MS });
         const token = tokenFromMail(mail.text);
-        const reset = await auth.call('POST', '/auth/password/reset', { body: { token, password: passwords[2] } });
-        expectStatus(reset, 204, 'POST /auth/password/reset');
+        const reset = await submitMailLinkPage(linkFromMail(mail.text), { password: passwords[2]! });
+        assert.equal(reset, 204, 'the page of the reset link');
         const again = await auth.call('POST', '/auth/password/reset', { body: { token, password: passwords[0] } });
         assert.ok(again.status >= 400 && again.status < 500, `a used reset token: expected 4xx, got ${again.status}`);
         const oldSession = await auth.call('POST', '/auth/refresh', { body: { refreshToken: session().refreshToken } });
@@ -468,7 +500,10 @@ export async function runScenario(
           );
           const shown = await npmRun('dlq', ['--queue', 'user-profile-events'], env);
           assert.match(shown, new RegExp(`user-profile-events-dlq: ${before + 1} message`), shown);
-          assert.match(shown, /"reason":"invalid event: message body is not JSON"/, shown);
+          // Each sample with its type, user, reason and body.
+          assert.match(shown, /\d+\. user\.created · user \(none\)/, shown);
+          assert.match(shown, /reason +invalid event: message body is not JSON/, shown);
+          assert.match(shown, new RegExp(`body +e2e poison message ${unique}: not an event`), shown);
           const redriven = await npmRun('dlq:redrive', ['--queue', 'user-profile-events'], env);
           assert.match(redriven, new RegExp(`moved ${before + 1} message`), redriven);
           // No depth check here: the consumer may already have moved the still-unparsable message back.

@@ -1,3 +1,4 @@
+import type { ServiceGet } from './apiReference';
 import type { Mailbox } from './mailbox';
 
 /**
@@ -20,6 +21,11 @@ export interface RunningTarget {
    * credentials) so they reach this target's queues, and for the scenario's own SQS client.
    */
   queueEnv: Record<string, string>;
+  /**
+   * How to GET what is not on the target's public routes (the API references at /docs: API Gateway
+   * routes only the APIs); unset: over HTTP from authUrl and userUrl.
+   */
+  unroutedGet?: ServiceGet;
   /** Checks only this target has (hot reload, non-root user, HEALTHCHECK...), run after the scenario. */
   extraChecks?: Array<{ name: string; run: () => Promise<void> }>;
   /** Stops everything the target started and checks it stopped cleanly (throws if not). */

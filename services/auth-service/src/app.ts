@@ -11,11 +11,13 @@ import { createAuthAwsClients, type AuthAwsClients } from './infrastructure/awsC
 import { loadAuthConfig, type AuthConfig } from './infrastructure/config';
 import type { AuthContext } from './infrastructure/context';
 import { createPool, createPrisma, type Database, type Pool } from './infrastructure/database';
+import { authApiTags } from './infrastructure/routeDocs';
 import { bootstrapAdmin, registerAdminRoutes } from './modules/admin';
 import { registerAsyncApiRoute } from './modules/docs';
 import { registerAuthRoutes } from './modules/auth';
 import { registerEmailRoutes } from './modules/email';
 import { registerJwksRoute } from './modules/jwks';
+import { registerMailLinkPages } from './modules/mailLinks';
 import { createOutboxRelay, startRelayLoop } from './modules/outbox';
 import { createPasswordHasher, registerPasswordRoutes } from './modules/passwords';
 import { createLoginLockout, registerRateLimits } from './modules/security';
@@ -43,6 +45,7 @@ export async function buildApp(deps: AuthAppDeps = {}): Promise<AuthApp> {
       service: 'auth-service',
       version: '0.1.0',
       description: 'Accounts, tokens and roles; publishes user lifecycle events',
+      tags: authApiTags,
       logLevel: config.LOG_LEVEL,
       prettyLogs: config.NODE_ENV === 'development' && process.stdout.isTTY,
       trustProxy: config.AUTH_TRUST_PROXY,
@@ -154,6 +157,7 @@ export async function buildApp(deps: AuthAppDeps = {}): Promise<AuthApp> {
       registerAuthRoutes,
       registerEmailRoutes,
       registerPasswordRoutes,
+      registerMailLinkPages,
       registerAdminRoutes,
       (app, context) => bootstrapAdmin(context, app.log),
     ],

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createAwsClients } from '@platform/shared/aws';
-import { provisionIsolatedTopology } from '@platform/shared/testing';
+import { failOnUndocumentedAnswers, provisionIsolatedTopology } from '@platform/shared/testing';
 import { buildApp } from '../src/app';
 import { authConfigFrom } from '../src/infrastructure/config';
 
@@ -27,6 +27,7 @@ export async function startTestApp(
     ...options.env,
   });
   const app = await buildApp({ config, aws, runOutboxRelay: options.runOutboxRelay ?? false });
+  failOnUndocumentedAnswers(app);
   return {
     app,
     config,

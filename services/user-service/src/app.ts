@@ -12,6 +12,7 @@ import { loadUserConfig, profileCacheTtlSeconds, type UserConfig } from './infra
 import { registerConsumerMetrics } from './infrastructure/consumerMetrics';
 import type { UserContext } from './infrastructure/context';
 import { createPool, createPrisma, type Database, type Pool } from './infrastructure/database';
+import { userApiTags } from './infrastructure/routeDocs';
 import { createQueueHandlers, startQueueWorkers } from './infrastructure/queueWorkers';
 import { createMailTransport, type MailTransport } from './modules/notifications';
 import { ProfileCache } from './modules/profiles';
@@ -45,6 +46,7 @@ export async function buildApp(deps: UserAppDeps = {}): Promise<UserApp> {
       service: 'user-service',
       version: '0.1.0',
       description: 'Profiles, addresses, payment methods, preferences and wishlist',
+      tags: userApiTags,
       logLevel: config.LOG_LEVEL,
       prettyLogs: config.NODE_ENV === 'development' && process.stdout.isTTY,
     },

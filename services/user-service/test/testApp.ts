@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createUserEvent, type UserEvent, type UserEventPayload, type UserEventType } from '@platform/shared/events';
 import { parseConfig } from '@platform/shared/config';
 import { handleOne, type HandlerObserver, type QueueMessage } from '@platform/shared/messaging';
+import { failOnUndocumentedAnswers } from '@platform/shared/testing';
 import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { buildApp, type UserAppDeps } from '../src/app';
 import { userConfigSchema, type UserConfig } from '../src/infrastructure/config';
@@ -88,6 +89,7 @@ export async function buildTestApp(
     mailTransport: createMailbox(),
     ...rest,
   });
+  failOnUndocumentedAnswers(app);
   const inject = ({ method, url, headers = {}, payload }: TestRequest) =>
     app.inject({
       method,

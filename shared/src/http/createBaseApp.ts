@@ -1,17 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import fastifySwagger from '@fastify/swagger';
-import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
-import {
-  jsonSchemaTransform,
-  serializerCompiler,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Registry } from 'prom-client';
 import { loggerOptions } from '../logging/logger';
+import { registerApiDocs } from './apiDocs';
 import { registerErrorHandling } from './errorHandler';
 import { registerTextSafety } from './textSafety';
 import { registerMetrics } from './metrics';
@@ -37,13 +29,15 @@ export interface BaseAppOptions {
   description: string;
   logLevel: string;
   prettyLogs?: boolean;
+  /** The tags the service's own routes use, each described for the API reference ('health' is added). */
+  tags?: ReadonlyArray<{ name: string; description: string }>;
   /** Behind proxies: how many X-Forwarded-For hops (or which proxy addresses) to believe for the client IP. */
   trustProxy?: boolean | number | string;
 }
 
 /**
  * The Fastify instance both services start from: zod validation and OpenAPI from the same schemas
- * (/docs, /docs/json), request and correlation ids in every log line and response, the shared
+ * (the reference at /docs, the document at /docs/json), request and correlation ids in every log line and response, the shared
  * error shape, and Prometheus metrics. The service adds its routes and health checks.
  */
 export async function createBaseApp(options: BaseAppOptions) {
@@ -78,33 +72,8 @@ export async function createBaseApp(options: BaseAppOptions) {
   registerTextSafety(app);
   app.decorate('metrics', registerMetrics(app, options.service));
 
-  await app.register(fastifySwagger, {
-    openapi: {
-      info: { title: options.service, description: options.description, version: options.version },
-      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
-    },
-    transform: jsonSchemaTransform,
-  });
-  const assets = swaggerUiAssetsDir();
-  await app.register(fastifySwaggerUi, {
-    routePrefix: '/docs',
-    baseDir: assets,
-    logo: { type: 'image/svg+xml', content: readFileSync(path.join(assets, 'logo.svg')) },
-  });
+  await registerApiDocs(app, options);
   return app;
-}
-
-/**
- * The Swagger UI files (HTML, JS, CSS, logo), found by Node's module resolution rather than by the
- * plugin's own `__dirname`: once @fastify/swagger-ui is bundled (the Lambda zips), `__dirname` is
- * the bundle's folder and the files are not there. Resolution finds them in node_modules in
- * development, in the images and in the zips (serverless.yml ships the package's static folder), and
- * a package without them fails at start with the path it looked for, not on every request.
- */
-function swaggerUiAssetsDir(): string {
-  // A variable, not a literal: esbuild leaves the lookup to run time without a warning.
-  const manifest = '@fastify/swagger-ui/package.json';
-  return path.join(path.dirname(require.resolve(manifest)), 'static');
 }
 
 /**

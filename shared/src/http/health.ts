@@ -2,6 +2,7 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { Gauge } from 'prom-client';
 import { z } from 'zod';
 import { oncePerScrape } from './metrics';
+import { routeDocs } from './routeDocs';
 
 /** A readiness dependency. A critical one that fails makes the service unavailable (503); others make it degraded. */
 export interface ReadinessCheck {
@@ -12,10 +13,25 @@ export interface ReadinessCheck {
 
 const checkTimeoutMs = 2_000;
 
-const readinessResponse = z.object({
-  status: z.enum(['ok', 'degraded', 'unavailable']),
-  checks: z.record(z.string(), z.object({ status: z.enum(['ok', 'failed']), error: z.string().optional() })),
-});
+const readinessResponse = z
+  .object({
+    status: z.enum(['ok', 'degraded', 'unavailable']),
+    checks: z.record(z.string(), z.object({ status: z.enum(['ok', 'failed']), error: z.string().optional() })),
+  })
+  .meta({
+    id: 'Readiness',
+    description:
+      'ok: every dependency answers; degraded (200): a non-critical one does not and the service still works; ' +
+      'unavailable (503): a critical one does not',
+    examples: [
+      {
+        status: 'degraded',
+        checks: { postgres: { status: 'ok' }, redis: { status: 'failed', error: 'redis is reconnecting' } },
+      },
+    ],
+  });
+
+const route = routeDocs({});
 
 interface CheckResult {
   name: string;
@@ -69,7 +85,16 @@ export function registerHealthRoutes(app: FastifyInstance, checks: ReadinessChec
 
   app.get(
     '/health/live',
-    { schema: { tags: ['health'], response: { 200: z.object({ status: z.literal('ok') }) } } },
+    {
+      schema: route({
+        operationId: 'getLiveness',
+        summary: 'Liveness: the process answers',
+        description: 'No dependency is asked; restart the process when this fails.',
+        tags: ['health'],
+        auth: 'public',
+        response: { 200: z.object({ status: z.literal('ok') }).meta({ description: 'The process is alive' }) },
+      }),
+    },
     async () => ({
       status: 'ok' as const,
     }),
@@ -77,7 +102,16 @@ export function registerHealthRoutes(app: FastifyInstance, checks: ReadinessChec
 
   app.get(
     '/health/ready',
-    { schema: { tags: ['health'], response: { 200: readinessResponse, 503: readinessResponse } } },
+    {
+      schema: route({
+        operationId: 'getReadiness',
+        summary: 'Readiness: the dependencies answer',
+        description: 'Each dependency is asked with a 2 s timeout. Send no traffic while this is 503.',
+        tags: ['health'],
+        auth: 'public',
+        response: { 200: readinessResponse, 503: readinessResponse },
+      }),
+    },
     async (request, reply) => {
       const results = await runChecks(checks, request.log);
       const status = readinessOf(results);

@@ -6,3 +6,6 @@ export * from './metrics';
 export * from './createBaseApp';
 export * from './responseSchemas';
 export * from './textSafety';
+export * from './routeDocs';
+export * from './apiDocs';
+export * from './apiReference';

@@ -2,3 +2,5 @@
 export * from './isolatedTopology';
 export * from './awaitMessage';
 export * from './prometheusText';
+export * from './undocumentedAnswers';
+export * from './apiDocumentProblems';

@@ -40,19 +40,20 @@ export const target: Target = {
     delete env.AWS_ENDPOINT_URL;
     delete env.LOCALSTACK_ENDPOINT;
     log('npm run dev');
-    const dev = startProcess({
-      name: 'npm-run-dev',
-      command: 'npm',
-      args: ['run', 'dev'],
-      cwd: REPO_ROOT,
-      env,
-      logDir,
-    });
+    const startDev = (name: string) =>
+      startProcess({ name, command: 'npm', args: ['run', 'dev'], cwd: REPO_ROOT, env, logDir });
+    const dev = startDev('npm-run-dev');
     const authUrl = `http://127.0.0.1:${AUTH_PORT}`;
     const userUrl = `http://127.0.0.1:${USER_PORT}`;
     try {
       await waitForHttp(`${authUrl}/health/ready`, { process: dev });
       await waitForHttp(`${userUrl}/health/ready`, { process: dev });
+      // It says so itself once both answer readiness (it polls them as above).
+      const deadline = Date.now() + 30_000;
+      while (!dev.tail(400).includes('The platform is up')) {
+        if (Date.now() > deadline) throw new Error(`npm run dev never said "The platform is up":\n${dev.tail(30)}`);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
     } catch (error) {
       await dev.stop({ signal: 'SIGKILL', timeoutMs: 5_000 }).catch(() => undefined);
       throw error;
@@ -70,6 +71,25 @@ export const target: Target = {
         TOPOLOGY_PREFIX: '',
       },
       extraChecks: [
+        {
+          name: 'a second `npm run dev` fails at once, naming the taken ports; the first stays up',
+          run: async () => {
+            const second = startDev('npm-run-dev-second');
+            const exit = await Promise.race([
+              second.exited,
+              new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), 30_000)),
+            ]);
+            if (exit === 'still running') await second.stop({ signal: 'SIGINT', timeoutMs: 30_000 });
+            const output = second.tail(20);
+            if (
+              exit !== 1 ||
+              !output.includes(`${AUTH_PORT} (AUTH_PORT, the auth-service)`) ||
+              /platform is up/.test(output)
+            )
+              throw new Error(`expected exit 1 naming port ${AUTH_PORT}, got ${exit}:\n${output}`);
+            await waitForHttp(`${authUrl}/health/ready`, { timeoutMs: 10_000 });
+          },
+        },
         {
           name: 'hot reload: a saved source file restarts the service, which serves again',
           run: () => checkHotReload(dev.tail.bind(dev), userUrl),

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { REPO_ROOT } from '../../../scripts/db/databases';
+import type { ServiceGet } from '../apiReference';
 import { E2E_ADMIN, startProductionHostStack } from '../hostInfra';
 import { startFunctionRuntime, type FunctionRuntime } from '../lambda/lambdaInvoker';
 import { readPackagedService, unzipFunction } from '../lambda/packagedFunctions';
@@ -30,6 +31,8 @@ const SCHEDULE_EVERY_MS = 500;
  *   the event source mappings in the template say (queue, batch size, ReportBatchItemFailures); the
  *   partial batch response decides which records are deleted, and an invalid one is reported.
  * - The scheduled relay invoked with a scheduled event and a context whose deadline is its timeout.
+ * - GETs of what API Gateway does not route (the API references at /docs) as invocations of the
+ *   HTTP functions with the event API Gateway would send, so the zips are shown to serve them.
  * Each function's environment is the one in the packaged CloudFormation template; the runtime adds
  * only what Lambda adds (region, credentials) and the emulator's endpoint. Code is unzipped outside
  * the repository so that nothing missing from a zip is found in the repository's node_modules.
@@ -50,7 +53,6 @@ export const target: Target = {
         Object.entries(stack.env).filter(([name]) => name !== 'NODE_ENV' && !(name in stack.queueEnv)),
       ),
       MAIL_FROM: 'User Platform <no-reply@example.com>',
-      PUBLIC_APP_URL: 'http://localhost:3000',
     };
     const slsArgs = ['--stage', STAGE, '--param', 'nodeEnv=production'];
     const slsEnv = { ...process.env, ...deployEnv, SLS_TELEMETRY_DISABLED: '1' };
@@ -61,6 +63,7 @@ export const target: Target = {
       log(`PROBLEM ${problem}`);
     };
     let offline: ManagedProcess | undefined;
+    let unroutedGet: ServiceGet | undefined;
     const runtimes: FunctionRuntime[] = [];
     const stoppers: Array<() => Promise<void>> = [];
     const sqs = new SQSClient({ region: stack.queueEnv.AWS_REGION, endpoint: stack.queueEnv.AWS_ENDPOINT_URL });
@@ -130,6 +133,25 @@ export const target: Target = {
         runtimes.push(runtime);
         return runtime;
       };
+      const httpRuntimes = new Map<string, Promise<FunctionRuntime>>();
+      unroutedGet = async (name, requestPath) => {
+        const key = name === 'auth-service' ? 'authHttp' : 'userHttp';
+        if (!httpRuntimes.has(key)) httpRuntimes.set(key, runtimeFor(key));
+        const invocation = await (await httpRuntimes.get(key)!).invoke(httpApiEvent('GET', requestPath));
+        if (invocation.error)
+          throw new Error(`${key}: ${invocation.error.errorType}: ${invocation.error.errorMessage}`);
+        const result = invocation.result as {
+          statusCode: number;
+          headers?: Record<string, string>;
+          body?: string;
+          isBase64Encoded?: boolean;
+        };
+        return {
+          status: result.statusCode,
+          headers: Object.fromEntries(Object.entries(result.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v])),
+          body: Buffer.from(result.body ?? '', result.isBase64Encoded ? 'base64' : 'utf8').toString('utf8'),
+        };
+      };
       for (const source of service.sqsEventSources) {
         const runtime = await runtimeFor(source.functionKey);
         const eventSource = startSqsEventSource({
@@ -184,6 +206,7 @@ export const target: Target = {
       admin: E2E_ADMIN,
       mailbox: stack.mailbox,
       queueEnv: stack.queueEnv,
+      unroutedGet,
       async stop() {
         const offlineExit = await stopAll();
         if (offlineExit !== 0) throw new Error(`serverless offline: not a clean exit on SIGTERM (${offlineExit})`);
@@ -192,3 +215,27 @@ export const target: Target = {
     };
   },
 };
+
+/** The event API Gateway's HTTP API (payload 2.0) sends for a request without a body. */
+function httpApiEvent(method: string, requestPath: string) {
+  const [rawPath = '/', rawQueryString = ''] = requestPath.split('?');
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath,
+    rawQueryString,
+    headers: { host: 'localhost', accept: '*/*', 'user-agent': 'e2e' },
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'e2e',
+      domainName: 'localhost',
+      http: { method, path: rawPath, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'e2e' },
+      requestId: randomUUID(),
+      routeKey: '$default',
+      stage: '$default',
+      time: new Date().toUTCString(),
+      timeEpoch: Date.now(),
+    },
+    isBase64Encoded: false,
+  };
+}

@@ -80,8 +80,11 @@ const userEnv = commonEnv.extend({
   MAIL_FROM: z.string().min(3).default('User Platform <no-reply@localhost>').describe('From address of every mail'),
   PUBLIC_APP_URL: z
     .url()
-    .default('http://localhost:3000')
-    .describe('Base URL of the web app that mail links point to (/verify-email, /reset-password)'),
+    .default('http://localhost:3001')
+    .describe(
+      'Base URL of mail links: <PUBLIC_APP_URL>/auth/email/verify?token=… and /auth/password/reset?token=…, ' +
+        'pages the auth-service serves (or a web app serving the same paths); the default is the local auth-service',
+    ),
 });
 
 export const userConfigSchema = userEnv.refine(

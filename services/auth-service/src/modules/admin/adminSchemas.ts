@@ -7,7 +7,12 @@ export const pageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
 
-export const usersPage = z.object({ items: z.array(userViewSchema), nextCursor: z.uuid().nullable() });
+export const usersPage = z
+  .object({
+    items: z.array(userViewSchema),
+    nextCursor: z.uuid().nullable().meta({ description: 'The `cursor` of the next page; null on the last page' }),
+  })
+  .meta({ id: 'UsersPage' });
 
 export const userIdParams = z.object({ id: z.uuid() });
 
@@ -22,15 +27,22 @@ export const rolesBody = z.object({
 
 export const auditLogsQuery = pageQuery.extend({ userId: z.uuid().optional() });
 
-export const auditLogView = z.object({
-  id: z.uuid(),
-  event: z.string(),
-  userId: z.uuid().nullable(),
-  actorId: z.uuid().nullable(),
-  ip: z.string().nullable(),
-  userAgent: z.string().nullable(),
-  details: z.unknown().nullable(),
-  createdAt: z.iso.datetime({ offset: true }),
-});
+export const auditLogView = z
+  .object({
+    id: z.uuid(),
+    event: z.string().meta({ examples: ['login_failed'] }),
+    userId: z.uuid().nullable().meta({ description: 'Whose account it concerns' }),
+    actorId: z.uuid().nullable().meta({ description: 'The admin who acted, for admin actions' }),
+    ip: z.string().nullable(),
+    userAgent: z.string().nullable(),
+    details: z.unknown().meta({ description: 'Per event (JSON or null), e.g. the reason of a failed login' }),
+    createdAt: z.iso.datetime({ offset: true }),
+  })
+  .meta({ id: 'AuditLogEntry' });
 
-export const auditLogsPage = z.object({ items: z.array(auditLogView), nextCursor: z.uuid().nullable() });
+export const auditLogsPage = z
+  .object({
+    items: z.array(auditLogView),
+    nextCursor: z.uuid().nullable().meta({ description: 'The `cursor` of the next page; null on the last page' }),
+  })
+  .meta({ id: 'AuditLogPage' });

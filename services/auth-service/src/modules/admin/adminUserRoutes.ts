@@ -1,7 +1,8 @@
 import type { z } from 'zod';
-import { type BaseApp, conflict, errorResponse, notFound } from '@platform/shared/http';
+import { type BaseApp, conflict, notFound } from '@platform/shared/http';
 import type { Role } from '@platform/shared/auth';
 import type { AuthContext } from '../../infrastructure/context';
+import { authRoute } from '../../infrastructure/routeDocs';
 import { contextOf, recordAudit } from '../audit';
 import { toUserView, userViewSchema, withRoles } from '../users';
 import { deactivateBody, pageQuery, rolesBody, userIdParams, usersPage } from './adminSchemas';
@@ -12,18 +13,21 @@ import { setUserStatus } from './userStatus';
 /** Admin routes on users: list (cursor paging), deactivate, reactivate, set roles. */
 export function registerAdminUserRoutes(app: BaseApp, deps: AuthContext) {
   const guard = { preHandler: adminGuard(deps) };
-  const common = { tags: ['admin'], security: [{ bearerAuth: [] }] };
-  const failures = {
-    400: errorResponse,
-    401: errorResponse,
-    403: errorResponse,
-    404: errorResponse,
-    409: errorResponse,
-  };
+  const common = { tags: ['admin'], auth: 'admin' } as const;
 
   app.get(
     '/admin/users',
-    { ...guard, schema: { ...common, querystring: pageQuery, response: { 200: usersPage, ...failures } } },
+    {
+      ...guard,
+      schema: authRoute({
+        ...common,
+        operationId: 'listUsers',
+        summary: 'List users, oldest first, by cursor pages',
+        description: 'Every status, deleted tombstones included. Pass `nextCursor` as `cursor` for the next page.',
+        querystring: pageQuery,
+        response: { 200: usersPage },
+      }),
+    },
     async (request) => {
       const { cursor, limit } = request.query;
       // Ids are UUIDv7, so id order is creation order and a stable cursor.
@@ -43,12 +47,27 @@ export function registerAdminUserRoutes(app: BaseApp, deps: AuthContext) {
       `/admin/users/:id/${action}`,
       {
         ...guard,
-        schema: {
+        schema: authRoute({
           ...common,
+          ...(action === 'deactivate'
+            ? {
+                operationId: 'deactivateUser',
+                summary: 'Deactivate a user',
+                description:
+                  'The user can no longer log in, every session ends and `user.deactivated` is published. ' +
+                  'Deactivating a deactivated user changes nothing.',
+                body: deactivateBody,
+                errors: ['USER_NOT_FOUND', 'CANNOT_DEACTIVATE_SELF'],
+              }
+            : {
+                operationId: 'reactivateUser',
+                summary: 'Reactivate a deactivated user',
+                description: 'Publishes `user.reactivated`. Reactivating an active user changes nothing.',
+                errors: ['USER_NOT_FOUND'],
+              }),
           params: userIdParams,
-          ...(action === 'deactivate' ? { body: deactivateBody } : {}),
-          response: { 200: userViewSchema, ...failures },
-        },
+          response: { 200: userViewSchema },
+        }),
       },
       async (request) => {
         const { id } = request.params;
@@ -63,7 +82,18 @@ export function registerAdminUserRoutes(app: BaseApp, deps: AuthContext) {
     '/admin/users/:id/roles',
     {
       ...guard,
-      schema: { ...common, params: userIdParams, body: rolesBody, response: { 200: userViewSchema, ...failures } },
+      schema: authRoute({
+        ...common,
+        operationId: 'setUserRoles',
+        summary: 'Set a user’s roles',
+        description:
+          'The complete set (`user` is always kept). A change ends the user’s sessions: the new roles come ' +
+          'with their next login.',
+        params: userIdParams,
+        body: rolesBody,
+        response: { 200: userViewSchema },
+        errors: ['USER_NOT_FOUND', 'CANNOT_DEMOTE_SELF'],
+      }),
     },
     async (request) => {
       const { id } = request.params;

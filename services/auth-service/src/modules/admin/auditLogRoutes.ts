@@ -1,6 +1,7 @@
 import { adminGuard } from './currentAdmin';
-import { type BaseApp, errorResponse } from '@platform/shared/http';
+import type { BaseApp } from '@platform/shared/http';
 import type { AuthContext } from '../../infrastructure/context';
+import { authRoute } from '../../infrastructure/routeDocs';
 import { auditLogsPage, auditLogsQuery } from './adminSchemas';
 
 /** GET /admin/audit-logs: newest first, optionally of one user, cursor-paged (ids are UUIDv7). */
@@ -9,12 +10,16 @@ export function registerAuditLogRoutes(app: BaseApp, deps: AuthContext) {
     '/admin/audit-logs',
     {
       preHandler: adminGuard(deps),
-      schema: {
+      schema: authRoute({
+        operationId: 'listAuditLogs',
+        summary: 'The security audit log, newest first, by cursor pages',
+        description:
+          'Logins, failures, lockouts, password and role changes, deactivations, deletions; `userId` filters.',
         tags: ['admin'],
-        security: [{ bearerAuth: [] }],
+        auth: 'admin',
         querystring: auditLogsQuery,
-        response: { 200: auditLogsPage, 400: errorResponse, 401: errorResponse, 403: errorResponse },
-      },
+        response: { 200: auditLogsPage },
+      }),
     },
     async (request) => {
       const { cursor, limit, userId } = request.query;

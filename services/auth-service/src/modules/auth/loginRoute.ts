@@ -1,5 +1,6 @@
-import { AppError, type BaseApp, errorResponse, tooManyRequests, unauthorized } from '@platform/shared/http';
+import { AppError, type BaseApp, tooManyRequests, unauthorized } from '@platform/shared/http';
 import type { AuthContext } from '../../infrastructure/context';
+import { authRoute } from '../../infrastructure/routeDocs';
 import { contextOf, recordAudit } from '../audit';
 import { issueSession } from '../sessions';
 import { findUserByEmail } from '../users';
@@ -15,17 +16,18 @@ export function registerLoginRoute(app: BaseApp, deps: AuthContext) {
   app.post(
     '/auth/login',
     {
-      schema: {
+      schema: authRoute({
+        operationId: 'login',
+        summary: 'Log in with email and password',
+        description:
+          'An unknown email and a wrong password give the same 401. Repeated failures lock the email for a ' +
+          'growing while (429 `ACCOUNT_LOCKED` with Retry-After).',
         tags: ['auth'],
+        auth: 'public',
         body: loginBody,
-        response: {
-          200: sessionResponse,
-          400: errorResponse,
-          401: errorResponse,
-          403: errorResponse,
-          429: errorResponse,
-        },
-      },
+        response: { 200: sessionResponse },
+        errors: ['INVALID_CREDENTIALS', 'ACCOUNT_DEACTIVATED', 'ACCOUNT_LOCKED'],
+      }),
       config: { rateLimit: { points: 30, durationSeconds: 60 } },
     },
     async (request) => {

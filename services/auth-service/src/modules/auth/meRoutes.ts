@@ -1,12 +1,11 @@
-import { badRequest, type BaseApp, errorResponse, noContent } from '@platform/shared/http';
+import { badRequest, type BaseApp, noContent } from '@platform/shared/http';
 import type { AuthContext } from '../../infrastructure/context';
+import { authRoute } from '../../infrastructure/routeDocs';
 import { contextOf, recordAudit } from '../audit';
 import { enqueueUserEvent } from '../outbox';
 import { endSessions } from '../sessions';
 import { loadActiveUser, toUserView, userViewSchema } from '../users';
 import { deleteAccountBody } from './authSchemas';
-
-const bearer = [{ bearerAuth: [] }];
 
 /** GET /auth/me and DELETE /auth/me (erasure, confirmed by the password). */
 export function registerMeRoutes(app: BaseApp, deps: AuthContext) {
@@ -14,7 +13,13 @@ export function registerMeRoutes(app: BaseApp, deps: AuthContext) {
     '/auth/me',
     {
       preHandler: deps.authenticate,
-      schema: { tags: ['auth'], security: bearer, response: { 200: userViewSchema, 401: errorResponse } },
+      schema: authRoute({
+        operationId: 'getMe',
+        summary: 'The caller’s account',
+        tags: ['auth'],
+        auth: 'bearer',
+        response: { 200: userViewSchema },
+      }),
     },
     async (request) => toUserView(await loadActiveUser(deps.prisma, request)),
   );
@@ -23,12 +28,18 @@ export function registerMeRoutes(app: BaseApp, deps: AuthContext) {
     '/auth/me',
     {
       preHandler: deps.authenticate,
-      schema: {
+      schema: authRoute({
+        operationId: 'deleteMe',
+        summary: 'Delete the account (confirmed by its password)',
+        description:
+          'Erases the email, name and password at once, ends every session and publishes `user.deleted`, which ' +
+          'erases the profile on the user-service. The id stays as a tombstone; it cannot be undone.',
         tags: ['auth'],
-        security: bearer,
+        auth: 'bearer',
         body: deleteAccountBody,
-        response: { 204: noContent, 400: errorResponse, 401: errorResponse, 429: errorResponse },
-      },
+        response: { 204: noContent },
+        errors: ['INVALID_PASSWORD'],
+      }),
       config: { rateLimit: { points: 5, durationSeconds: 900 } },
     },
     async (request, reply) => {

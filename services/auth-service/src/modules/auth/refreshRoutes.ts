@@ -1,5 +1,6 @@
-import { type BaseApp, errorResponse, noContent, unauthorized } from '@platform/shared/http';
+import { type BaseApp, noContent, unauthorized } from '@platform/shared/http';
 import type { AuthContext } from '../../infrastructure/context';
+import { authRoute } from '../../infrastructure/routeDocs';
 import { contextOf, recordAudit } from '../audit';
 import { endSessions, findRefreshToken, issueSession, markRotated, revokeAllOfUser, revokeFamily } from '../sessions';
 import { findUserById } from '../users';
@@ -15,11 +16,18 @@ export function registerRefreshRoutes(app: BaseApp, deps: AuthContext) {
   app.post(
     '/auth/refresh',
     {
-      schema: {
+      schema: authRoute({
+        operationId: 'refreshSession',
+        summary: 'Exchange a refresh token for a new pair (rotation)',
+        description:
+          'The refresh token is single-use: the answer carries its successor. Presenting a token that was ' +
+          'already rotated is taken as theft: the whole family is revoked and its sessions end.',
         tags: ['auth'],
+        auth: 'public',
         body: refreshBody,
-        response: { 200: sessionResponse, 401: errorResponse, 429: errorResponse },
-      },
+        response: { 200: sessionResponse },
+        errors: ['INVALID_REFRESH_TOKEN'],
+      }),
       config: { rateLimit: { points: 60, durationSeconds: 60 } },
     },
     async (request) => {
@@ -62,7 +70,17 @@ export function registerRefreshRoutes(app: BaseApp, deps: AuthContext) {
 
   app.post(
     '/auth/logout',
-    { schema: { tags: ['auth'], body: refreshBody, response: { 204: noContent, 429: errorResponse } } },
+    {
+      schema: authRoute({
+        operationId: 'logout',
+        summary: 'End the session of a refresh token',
+        description: 'Idempotent: an unknown or spent token also answers 204.',
+        tags: ['auth'],
+        auth: 'public',
+        body: refreshBody,
+        response: { 204: noContent },
+      }),
+    },
     async (request, reply) => {
       const { refreshToken } = request.body;
       const presented = await findRefreshToken(deps.prisma, refreshToken);
@@ -83,7 +101,14 @@ export function registerRefreshRoutes(app: BaseApp, deps: AuthContext) {
     '/auth/logout-all',
     {
       preHandler: deps.authenticate,
-      schema: { tags: ['auth'], security: [{ bearerAuth: [] }], response: { 204: noContent, 401: errorResponse } },
+      schema: authRoute({
+        operationId: 'logoutEverywhere',
+        summary: 'End every session of the caller',
+        description: 'Every refresh token is revoked; access tokens of those sessions are refused at once.',
+        tags: ['auth'],
+        auth: 'bearer',
+        response: { 204: noContent },
+      }),
     },
     async (request, reply) => {
       const userId = request.principal!.userId;

@@ -1,7 +1,8 @@
-import { type BaseApp, conflict, errorResponse } from '@platform/shared/http';
+import { type BaseApp, conflict } from '@platform/shared/http';
 import { isUniqueViolation } from '@platform/shared/database';
 import { v7 as uuidv7 } from 'uuid';
 import type { AuthContext } from '../../infrastructure/context';
+import { authRoute } from '../../infrastructure/routeDocs';
 import { contextOf, recordAudit } from '../audit';
 import { emailVerificationRequest } from '../email';
 import { enqueueUserEvents } from '../outbox';
@@ -18,11 +19,18 @@ export function registerRegisterRoute(app: BaseApp, deps: AuthContext) {
   app.post(
     '/auth/register',
     {
-      schema: {
+      schema: authRoute({
+        operationId: 'register',
+        summary: 'Create an account',
+        description:
+          'Creates the account with the role `user`, signs it in (the same tokens as a login) and sends a ' +
+          'verification mail. The user-service creates the profile from the `user.created` event moments later.',
         tags: ['auth'],
+        auth: 'public',
         body: registerBody,
-        response: { 201: sessionResponse, 400: errorResponse, 409: errorResponse, 429: errorResponse },
-      },
+        response: { 201: sessionResponse },
+        errors: ['EMAIL_TAKEN'],
+      }),
       config: { rateLimit: { points: 10, durationSeconds: 600 } },
     },
     async (request, reply) => {

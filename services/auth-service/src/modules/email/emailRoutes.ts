@@ -1,5 +1,6 @@
-import { acceptedResponse, badRequest, type BaseApp, conflict, errorResponse } from '@platform/shared/http';
+import { acceptedResponse, badRequest, type BaseApp, conflict } from '@platform/shared/http';
 import type { AuthContext } from '../../infrastructure/context';
+import { authRoute } from '../../infrastructure/routeDocs';
 import { contextOf, recordAudit } from '../audit';
 import { verifyEmailBody } from './emailSchemas';
 import { enqueueUserEvent } from '../outbox';
@@ -15,11 +16,15 @@ export function registerEmailRoutes(app: BaseApp, deps: AuthContext) {
     '/auth/email/verification',
     {
       preHandler: deps.authenticate,
-      schema: {
+      schema: authRoute({
+        operationId: 'requestEmailVerification',
+        summary: 'Send a new verification mail',
+        description: 'The new link supersedes any earlier one.',
         tags: ['email'],
-        security: [{ bearerAuth: [] }],
-        response: { 202: acceptedResponse, 401: errorResponse, 409: errorResponse, 429: errorResponse },
-      },
+        auth: 'bearer',
+        response: { 202: acceptedResponse },
+        errors: ['EMAIL_ALREADY_VERIFIED'],
+      }),
       config: { rateLimit: { points: 5, durationSeconds: 900 } },
     },
     async (request, reply) => {
@@ -34,11 +39,16 @@ export function registerEmailRoutes(app: BaseApp, deps: AuthContext) {
   app.post(
     '/auth/email/verify',
     {
-      schema: {
+      schema: authRoute({
+        operationId: 'verifyEmail',
+        summary: 'Verify the email address with the token from the mail',
+        description: 'Publishes `user.email.verified`. Verifying an already verified address again answers 200.',
         tags: ['email'],
+        auth: 'public',
         body: verifyEmailBody,
-        response: { 200: userViewSchema, 400: errorResponse, 429: errorResponse },
-      },
+        response: { 200: userViewSchema },
+        errors: ['INVALID_ONE_TIME_TOKEN'],
+      }),
       config: { rateLimit: { points: 20, durationSeconds: 900 } },
     },
     async (request) => {

@@ -1,3 +1,4 @@
+import { apiDocumentProblems } from '@platform/shared/testing';
 import { call, startTestApp, type TestApp } from '../../../test/testApp';
 
 let t: TestApp;
@@ -16,12 +17,16 @@ describe('health, docs and keys', () => {
     });
   });
 
-  it('publishes the OpenAPI document of every route', async () => {
+  it('publishes the OpenAPI document of every route, complete enough for a reference UI', async () => {
     const docs = await call(t, 'GET', '/docs/json');
     const paths = Object.keys(docs.json().paths);
     expect(paths).toEqual(
       expect.arrayContaining(['/auth/register', '/auth/login', '/admin/users', '/.well-known/jwks.json']),
     );
+    // No dangling $ref; every route with a summary, an operationId, a tag, security and its error answers.
+    expect(apiDocumentProblems(docs.json())).toEqual([]);
+    expect(docs.json().paths['/auth/me'].delete.responses).toHaveProperty('204');
+    expect((await call(t, 'GET', '/docs/')).headers['content-type']).toMatch(/^text\/html/);
   });
 
   it("publishes the AsyncAPI document of its events, with the deployment's topic name", async () => {

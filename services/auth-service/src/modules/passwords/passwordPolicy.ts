@@ -38,7 +38,7 @@ export const newPasswordSchema = z
   .refine((value) => [...value].length >= 8, 'must be at least 8 characters')
   .refine((value) => [...value].length <= 128, 'must be at most 128 characters')
   .refine((value) => !isCommonPassword(value), 'is too common; choose a less guessable password')
-  .meta({ description: '8 to 128 characters, not a commonly used password', example: 'correct horse battery' });
+  .meta({ description: '8 to 128 characters, not a commonly used password', examples: ['correct horse battery'] });
 
 /** A password given to be checked (login, confirmation): only bounded, so hashing cannot be abused. */
 export const givenPasswordSchema = z.string().min(1).max(128);

@@ -1,5 +1,6 @@
-import { acceptedResponse, badRequest, type BaseApp, errorResponse, noContent } from '@platform/shared/http';
+import { acceptedResponse, badRequest, type BaseApp, noContent } from '@platform/shared/http';
 import type { AuthContext } from '../../infrastructure/context';
+import { authRoute } from '../../infrastructure/routeDocs';
 import { contextOf, recordAudit } from '../audit';
 import { enqueueUserEvent } from '../outbox';
 import { changePasswordBody, forgotPasswordBody, resetPasswordBody } from './passwordSchemas';
@@ -14,11 +15,15 @@ export function registerPasswordRoutes(app: BaseApp, deps: AuthContext) {
   app.post(
     '/auth/password/forgot',
     {
-      schema: {
+      schema: authRoute({
+        operationId: 'forgotPassword',
+        summary: 'Send a password reset mail',
+        description: 'Always 202, whether or not an account has this email (no account enumeration).',
         tags: ['password'],
+        auth: 'public',
         body: forgotPasswordBody,
-        response: { 202: acceptedResponse, 400: errorResponse, 429: errorResponse },
-      },
+        response: { 202: acceptedResponse },
+      }),
       config: { rateLimit: { points: 5, durationSeconds: 900 } },
     },
     async (request, reply) => {
@@ -50,11 +55,16 @@ export function registerPasswordRoutes(app: BaseApp, deps: AuthContext) {
   app.post(
     '/auth/password/reset',
     {
-      schema: {
+      schema: authRoute({
+        operationId: 'resetPassword',
+        summary: 'Set a new password with the token from the reset mail',
+        description: 'Ends every session of the account.',
         tags: ['password'],
+        auth: 'public',
         body: resetPasswordBody,
-        response: { 204: noContent, 400: errorResponse, 429: errorResponse },
-      },
+        response: { 204: noContent },
+        errors: ['INVALID_ONE_TIME_TOKEN'],
+      }),
       config: { rateLimit: { points: 10, durationSeconds: 900 } },
     },
     async (request, reply) => {
@@ -88,12 +98,16 @@ export function registerPasswordRoutes(app: BaseApp, deps: AuthContext) {
     '/auth/password/change',
     {
       preHandler: deps.authenticate,
-      schema: {
+      schema: authRoute({
+        operationId: 'changePassword',
+        summary: 'Change the password',
+        description: 'The caller’s session stays signed in; every other session ends.',
         tags: ['password'],
-        security: [{ bearerAuth: [] }],
+        auth: 'bearer',
         body: changePasswordBody,
-        response: { 204: noContent, 400: errorResponse, 401: errorResponse, 429: errorResponse },
-      },
+        response: { 204: noContent },
+        errors: ['INVALID_CURRENT_PASSWORD'],
+      }),
       config: { rateLimit: { points: 10, durationSeconds: 900 } },
     },
     async (request, reply) => {

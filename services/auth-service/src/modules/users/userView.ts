@@ -2,16 +2,29 @@ import { type Role, roleSchema } from '@platform/shared/auth';
 import { z } from 'zod';
 import type { Tx } from '../../infrastructure/database';
 
+export const exampleUser = {
+  id: '019a7c1e-5b1f-7c3a-9d2e-4f6a8b0c1d2e',
+  email: 'ada@example.com',
+  displayName: 'Ada',
+  roles: ['user'],
+  emailVerified: false,
+  status: 'active',
+  createdAt: '2026-11-22T09:30:00.000Z',
+} as const;
+
 /** A user as the API shows it. */
-export const userViewSchema = z.object({
-  id: z.uuid(),
-  email: z.email().nullable(),
-  displayName: z.string().nullable(),
-  roles: z.array(roleSchema),
-  emailVerified: z.boolean(),
-  status: z.enum(['active', 'deactivated', 'deleted']),
-  createdAt: z.iso.datetime({ offset: true }),
-});
+export const userViewSchema = z
+  .object({
+    id: z.uuid(),
+    // Null only on a deleted account's tombstone.
+    email: z.email().nullable(),
+    displayName: z.string().nullable(),
+    roles: z.array(roleSchema),
+    emailVerified: z.boolean(),
+    status: z.enum(['active', 'deactivated', 'deleted']),
+    createdAt: z.iso.datetime({ offset: true }),
+  })
+  .meta({ id: 'User', description: 'An account as the API shows it', examples: [exampleUser] });
 export type UserView = z.infer<typeof userViewSchema>;
 
 export const withRoles = { roles: { select: { roleName: true } } } as const;
@@ -45,7 +58,13 @@ export function toUserView(user: UserWithRoles): UserView {
 }
 
 /** Emails are compared case-insensitively: stored and looked up lower-cased and trimmed. */
-export const emailSchema = z.string().trim().toLowerCase().email().max(254).meta({ example: 'ada@example.com' });
+export const emailSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .email()
+  .max(254)
+  .meta({ examples: ['ada@example.com'] });
 
 export function findUserByEmail(db: Pick<Tx, 'user'>, email: string) {
   return db.user.findUnique({ where: { email: email.trim().toLowerCase() }, include: withRoles });

@@ -1,5 +1,6 @@
-import { type BaseApp, conflict, notFound } from '@platform/shared/http';
+import { type BaseApp, conflict, noContent, notFound } from '@platform/shared/http';
 import type { Database } from '../../infrastructure/database';
+import { userRoute } from '../../infrastructure/routeDocs';
 import { clearDefault, promoteNewestToDefault } from '../defaults';
 import { lockActiveProfile, principalOf, type ProfileCache, requireActiveProfile } from '../profiles';
 import {
@@ -12,15 +13,22 @@ import {
 } from './addressSchemas';
 
 const MAX_ADDRESSES = 20;
-const security = [{ bearerAuth: [] }];
-const tags = ['addresses'];
+const tags = ['addresses'] as const;
 const addressNotFound = () => notFound('ADDRESS_NOT_FOUND', 'no such address');
 
 /** Address book. Writes run in a transaction holding the profile lock (see oneDefaultPerUser). */
 export function registerAddressRoutes(app: BaseApp, { prisma, cache }: { prisma: Database; cache: ProfileCache }) {
   app.get(
     '/users/me/addresses',
-    { schema: { tags, security, summary: 'List addresses, default first', response: { 200: addressListSchema } } },
+    {
+      schema: userRoute({
+        operationId: 'listAddresses',
+        summary: 'List addresses, default first',
+        tags,
+        auth: 'bearer',
+        response: { 200: addressListSchema },
+      }),
+    },
     async (request) => {
       const { userId } = principalOf(request);
       await requireActiveProfile(cache, userId);
@@ -35,13 +43,17 @@ export function registerAddressRoutes(app: BaseApp, { prisma, cache }: { prisma:
   app.post(
     '/users/me/addresses',
     {
-      schema: {
+      schema: userRoute({
+        operationId: 'createAddress',
+        summary: 'Add an address',
+        description:
+          'The first address becomes the default whatever `isDefault` says; `isDefault: true` moves the default here.',
         tags,
-        security,
-        summary: 'Add an address (the first one becomes the default)',
+        auth: 'bearer',
         body: createAddressBodySchema,
         response: { 201: addressSchema },
-      },
+        errors: ['ADDRESS_LIMIT_REACHED'],
+      }),
     },
     async (request, reply) => {
       const { userId } = principalOf(request);
@@ -61,14 +73,17 @@ export function registerAddressRoutes(app: BaseApp, { prisma, cache }: { prisma:
   app.patch(
     '/users/me/addresses/:id',
     {
-      schema: {
+      schema: userRoute({
+        operationId: 'updateAddress',
+        summary: 'Change an address',
+        description: 'Only the fields sent change; `isDefault: true` makes it the only default.',
         tags,
-        security,
-        summary: 'Change an address; isDefault: true makes it the only default',
+        auth: 'bearer',
         params: addressIdParamsSchema,
         body: updateAddressBodySchema,
         response: { 200: addressSchema },
-      },
+        errors: ['ADDRESS_NOT_FOUND'],
+      }),
     },
     async (request) => {
       const { userId } = principalOf(request);
@@ -86,12 +101,16 @@ export function registerAddressRoutes(app: BaseApp, { prisma, cache }: { prisma:
   app.delete(
     '/users/me/addresses/:id',
     {
-      schema: {
+      schema: userRoute({
+        operationId: 'deleteAddress',
+        summary: 'Remove an address',
+        description: 'If it was the default, the newest remaining address becomes the default.',
         tags,
-        security,
-        summary: 'Remove an address; if it was the default, the newest remaining one takes over',
+        auth: 'bearer',
         params: addressIdParamsSchema,
-      },
+        response: { 204: noContent },
+        errors: ['ADDRESS_NOT_FOUND'],
+      }),
     },
     async (request, reply) => {
       const { userId } = principalOf(request);
@@ -102,7 +121,7 @@ export function registerAddressRoutes(app: BaseApp, { prisma, cache }: { prisma:
         await tx.address.delete({ where: { id: existing.id } });
         if (existing.isDefault) await promoteNewestToDefault(tx.address, userId);
       });
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     },
   );
 }

@@ -28,14 +28,25 @@ const addressFields = {
   isDefault: z.boolean().optional(),
 };
 
-export const createAddressBodySchema = z.strictObject(addressFields).meta({ id: 'CreateAddress' });
+const exampleAddress = {
+  label: 'Home',
+  recipientName: 'Ada Lovelace',
+  line1: '1 Analytical Street',
+  city: 'London',
+  postalCode: 'N1 1AA',
+  country: 'GB',
+};
+
+export const createAddressBodySchema = z
+  .strictObject(addressFields)
+  .meta({ id: 'CreateAddress', examples: [{ ...exampleAddress, isDefault: true }] });
 export type CreateAddressBody = z.infer<typeof createAddressBodySchema>;
 
 export const updateAddressBodySchema = z
   .strictObject(addressFields)
   .partial()
   .refine((body) => Object.keys(body).length > 0, 'at least one field is required')
-  .meta({ id: 'UpdateAddress' });
+  .meta({ id: 'UpdateAddress', examples: [{ line2: 'Flat 3', isDefault: true }] });
 
 export const addressSchema = z
   .object({
@@ -53,9 +64,23 @@ export const addressSchema = z
     createdAt: z.iso.datetime({ offset: true }),
     updatedAt: z.iso.datetime({ offset: true }),
   })
-  .meta({ id: 'Address' });
+  .meta({
+    id: 'Address',
+    examples: [
+      {
+        ...exampleAddress,
+        id: '019a7c2f-0c4e-7a51-8b3d-1e2f3a4b5c6d',
+        line2: null,
+        region: null,
+        phone: null,
+        isDefault: true,
+        createdAt: '2026-11-22T09:45:00.000Z',
+        updatedAt: '2026-11-22T09:45:00.000Z',
+      },
+    ],
+  });
 
-export const addressListSchema = z.object({ items: z.array(addressSchema) });
+export const addressListSchema = z.object({ items: z.array(addressSchema) }).meta({ description: 'Default first' });
 export const addressIdParamsSchema = z.object({ id: z.uuid() });
 
 type AddressRow = Omit<z.infer<typeof addressSchema>, 'createdAt' | 'updatedAt'> & { createdAt: Date; updatedAt: Date };

@@ -7,13 +7,13 @@ export type MailEvent = UserEvent<EventTypesRoutedTo<'user-notifications'>>;
 /** One mail per event type; a type newly routed to user-notifications fails to compile until it has one. */
 const mails: Record<MailEvent['type'], { path: string; subject: string; action: string; ignore: string }> = {
   'user.email.verification.requested': {
-    path: '/verify-email',
+    path: 'auth/email/verify',
     subject: 'Confirm your email address',
     action: 'confirm your email address',
     ignore: 'If you did not create an account, you can ignore this mail.',
   },
   'user.password.reset.requested': {
-    path: '/reset-password',
+    path: 'auth/password/reset',
     subject: 'Reset your password',
     action: 'choose a new password',
     ignore: 'If you did not ask for this, ignore this mail: your password stays as it is.',
@@ -23,11 +23,14 @@ const mails: Record<MailEvent['type'], { path: string; subject: string; action: 
 const escapeHtml = (value: string) =>
   value.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!);
 
-/** The mail for a verification or reset event: a link to the web app carrying the one-time token. */
+/**
+ * The mail for a verification or reset event: a link carrying the one-time token to the page the
+ * auth-service serves for it (or a web app serving the same paths), under PUBLIC_APP_URL and any path it has.
+ */
 export function mailFor(event: MailEvent, publicAppUrl: string): Mail {
   const { email, displayName, token, expiresAt } = event.payload;
   const { path, subject, action, ignore } = mails[event.type];
-  const link = new URL(path, publicAppUrl);
+  const link = new URL(path, publicAppUrl.endsWith('/') ? publicAppUrl : `${publicAppUrl}/`);
   link.searchParams.set('token', token);
   const greeting = `Hello${displayName ? ` ${displayName}` : ''},`;
   const expiry = `The link is valid until ${new Date(expiresAt).toUTCString()} and works once.`;

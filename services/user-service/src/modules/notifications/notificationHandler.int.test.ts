@@ -17,7 +17,7 @@ const handlerWith = (mailTransport: ReturnType<typeof createMailbox>) =>
   createNotificationHandler({
     prisma: t.app.context.prisma,
     mailTransport,
-    config: { PUBLIC_APP_URL: 'https://shop.example.test' },
+    config: { PUBLIC_APP_URL: 'https://shop.example.test/app' },
     logger: pino({ level: 'silent' }),
   });
 
@@ -29,7 +29,8 @@ describe('notification consumer', () => {
     expect(mailbox.mails).toHaveLength(1);
     const [mail] = mailbox.mails;
     expect(mail).toMatchObject({ id: event.id, to: event.payload.email, subject: 'Confirm your email address' });
-    expect(mail!.text).toContain(`https://shop.example.test/verify-email?token=${event.payload.token}`);
+    // Under the base URL's own path: the auth-service's page (or a web app's at the same path).
+    expect(mail!.text).toContain(`https://shop.example.test/app/auth/email/verify?token=${event.payload.token}`);
     expect(await t.app.context.prisma.eventLog.findUnique({ where: { eventId: event.id } })).toMatchObject({
       status: 'processed',
     });
@@ -84,7 +85,7 @@ describe('notification consumer', () => {
       const files = await readdir(dir);
       expect(files.sort()).toEqual([`${event.id}.eml`, `${event.id}.txt`]);
       expect(await readFile(path.join(dir, `${event.id}.txt`), 'utf8')).toContain(
-        `/reset-password?token=${event.payload.token}`,
+        `https://shop.example.test/auth/password/reset?token=${event.payload.token}`,
       );
       const eml = await readFile(path.join(dir, files[0]!), 'utf8');
       expect(eml).toContain('Subject: Reset your password');

@@ -1,6 +1,7 @@
-import { badRequest, type BaseApp, conflict, notFound } from '@platform/shared/http';
+import { badRequest, type BaseApp, conflict, noContent, notFound } from '@platform/shared/http';
 import { isUniqueViolation } from '@platform/shared/database';
 import type { Database } from '../../infrastructure/database';
+import { userRoute } from '../../infrastructure/routeDocs';
 import { clearDefault, promoteNewestToDefault } from '../defaults';
 import { lockActiveProfile, principalOf, type ProfileCache, requireActiveProfile } from '../profiles';
 import { valueContainsCardNumber } from './cardNumberDetector';
@@ -13,8 +14,7 @@ import {
 } from './paymentMethodSchemas';
 
 const MAX_PAYMENT_METHODS = 10;
-const security = [{ bearerAuth: [] }];
-const tags = ['payment methods'];
+const tags = ['payment methods'] as const;
 const paymentMethodNotFound = () => notFound('PAYMENT_METHOD_NOT_FOUND', 'no such payment method');
 
 /** Runs before validation, so a PAN is refused with one clear code and never echoed in field details. */
@@ -34,12 +34,13 @@ export function registerPaymentMethodRoutes(
   app.get(
     '/users/me/payment-methods',
     {
-      schema: {
-        tags,
-        security,
+      schema: userRoute({
+        operationId: 'listPaymentMethods',
         summary: 'List payment methods, default first',
+        tags,
+        auth: 'bearer',
         response: { 200: paymentMethodListSchema },
-      },
+      }),
     },
     async (request) => {
       const { userId } = principalOf(request);
@@ -56,13 +57,19 @@ export function registerPaymentMethodRoutes(
     '/users/me/payment-methods',
     {
       preValidation: refuseCardNumbers,
-      schema: {
+      schema: userRoute({
+        operationId: 'createPaymentMethod',
+        summary: 'Add a tokenized payment method',
+        description:
+          'The payment provider’s token and what the user needs to recognise the card. A full card number ' +
+          'anywhere in the body is refused (400 `CARD_NUMBER_REJECTED`) and never echoed. The first method ' +
+          'becomes the default.',
         tags,
-        security,
-        summary: 'Add a tokenized payment method (a full card number is refused with 400)',
+        auth: 'bearer',
         body: createPaymentMethodBodySchema,
         response: { 201: paymentMethodSchema },
-      },
+        errors: ['CARD_NUMBER_REJECTED', 'PAYMENT_METHOD_LIMIT_REACHED', 'PAYMENT_METHOD_EXISTS'],
+      }),
     },
     async (request, reply) => {
       const { userId } = principalOf(request);
@@ -87,13 +94,15 @@ export function registerPaymentMethodRoutes(
   app.post(
     '/users/me/payment-methods/:id/default',
     {
-      schema: {
+      schema: userRoute({
+        operationId: 'setDefaultPaymentMethod',
+        summary: 'Make a payment method the default',
         tags,
-        security,
-        summary: 'Make this payment method the only default',
+        auth: 'bearer',
         params: paymentMethodIdParamsSchema,
         response: { 200: paymentMethodSchema },
-      },
+        errors: ['PAYMENT_METHOD_NOT_FOUND'],
+      }),
     },
     async (request) => {
       const { userId } = principalOf(request);
@@ -111,12 +120,16 @@ export function registerPaymentMethodRoutes(
   app.delete(
     '/users/me/payment-methods/:id',
     {
-      schema: {
+      schema: userRoute({
+        operationId: 'deletePaymentMethod',
+        summary: 'Remove a payment method',
+        description: 'If it was the default, the newest remaining method becomes the default.',
         tags,
-        security,
-        summary: 'Remove a payment method; if it was the default, the newest remaining one takes over',
+        auth: 'bearer',
         params: paymentMethodIdParamsSchema,
-      },
+        response: { 204: noContent },
+        errors: ['PAYMENT_METHOD_NOT_FOUND'],
+      }),
     },
     async (request, reply) => {
       const { userId } = principalOf(request);
@@ -127,7 +140,7 @@ export function registerPaymentMethodRoutes(
         await tx.paymentMethod.delete({ where: { id: existing.id } });
         if (existing.isDefault) await promoteNewestToDefault(tx.paymentMethod, userId);
       });
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     },
   );
 }

@@ -18,7 +18,12 @@ export const createPaymentMethodBodySchema = z
     isDefault: z.boolean().optional(),
   })
   .refine((body) => !isExpired(body.expMonth, body.expYear), { message: 'the card has expired', path: ['expYear'] })
-  .meta({ id: 'CreatePaymentMethod' });
+  .meta({
+    id: 'CreatePaymentMethod',
+    examples: [
+      { provider: 'stripe', token: 'pm_1QxY2zAbCdEf', brand: 'visa', last4: '4242', expMonth: 12, expYear: 2030 },
+    ],
+  });
 
 export type CreatePaymentMethodBody = z.infer<typeof createPaymentMethodBodySchema>;
 
@@ -34,9 +39,26 @@ export const paymentMethodSchema = z
     isDefault: z.boolean(),
     createdAt: z.iso.datetime({ offset: true }),
   })
-  .meta({ id: 'PaymentMethod' });
+  .meta({
+    id: 'PaymentMethod',
+    description: 'A saved payment method; its provider token is stored, never returned',
+    examples: [
+      {
+        id: '019a7c31-2d5f-7b62-9c4e-2f3a4b5c6d7e',
+        provider: 'stripe',
+        brand: 'visa',
+        last4: '4242',
+        expMonth: 12,
+        expYear: 2030,
+        isDefault: true,
+        createdAt: '2026-11-22T09:50:00.000Z',
+      },
+    ],
+  });
 
-export const paymentMethodListSchema = z.object({ items: z.array(paymentMethodSchema) });
+export const paymentMethodListSchema = z
+  .object({ items: z.array(paymentMethodSchema) })
+  .meta({ description: 'Default first' });
 export const paymentMethodIdParamsSchema = z.object({ id: z.uuid() });
 
 /** A card is valid through the last day of its expiry month. */

@@ -1,21 +1,23 @@
 import type { BaseApp } from '@platform/shared/http';
 import type { Database } from '../../infrastructure/database';
+import { userRoute } from '../../infrastructure/routeDocs';
 import { lockActiveProfile, principalOf, type ProfileCache, requireActiveProfile } from '../profiles';
 import { defaultPreferences, preferencesSchema, toPreferencesView } from './preferencesSchemas';
 
-const security = [{ bearerAuth: [] }];
-const tags = ['preferences'];
+const tags = ['preferences'] as const;
 
 export function registerPreferencesRoutes(app: BaseApp, { prisma, cache }: { prisma: Database; cache: ProfileCache }) {
   app.get(
     '/users/me/preferences',
     {
-      schema: {
+      schema: userRoute({
+        operationId: 'getPreferences',
+        summary: 'The caller’s preferences',
+        description: 'Defaults for anything never set.',
         tags,
-        security,
-        summary: 'Preferences, with defaults for anything never set',
+        auth: 'bearer',
         response: { 200: preferencesSchema },
-      },
+      }),
     },
     async (request) => {
       const { userId } = principalOf(request);
@@ -28,13 +30,15 @@ export function registerPreferencesRoutes(app: BaseApp, { prisma, cache }: { pri
   app.put(
     '/users/me/preferences',
     {
-      schema: {
+      schema: userRoute({
+        operationId: 'replacePreferences',
+        summary: 'Replace the preferences',
+        description: 'A full replacement: a field left out goes back to its default.',
         tags,
-        security,
-        summary: 'Replace preferences (a field left out goes back to its default)',
+        auth: 'bearer',
         body: preferencesSchema,
         response: { 200: preferencesSchema },
-      },
+      }),
     },
     async (request) => {
       const { userId } = principalOf(request);

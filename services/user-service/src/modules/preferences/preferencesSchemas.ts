@@ -26,7 +26,20 @@ export const preferencesSchema = z
     smsNotifications: z.boolean().default(false),
     marketingEmails: z.boolean().default(false),
   })
-  .meta({ id: 'Preferences' });
+  .meta({
+    id: 'Preferences',
+    examples: [
+      {
+        language: 'pt-BR',
+        currency: 'BRL',
+        timezone: 'America/Sao_Paulo',
+        theme: 'dark',
+        emailNotifications: true,
+        smsNotifications: false,
+        marketingEmails: false,
+      },
+    ],
+  });
 
 export type Preferences = z.output<typeof preferencesSchema>;
 

@@ -1,5 +1,6 @@
 import { type BaseApp, notFound } from '@platform/shared/http';
 import type { Database } from '../../infrastructure/database';
+import { userRoute } from '../../infrastructure/routeDocs';
 import { lockActiveProfile, principalOf, requireActiveProfile } from './profileAccess';
 import { recordInvalidation, type ProfileCache } from './ProfileCache';
 import { profileSchema, toProfileView, updateProfileBodySchema, userIdParamsSchema } from './profileSchemas';
@@ -9,25 +10,33 @@ interface Deps {
   cache: ProfileCache;
 }
 
-const security = [{ bearerAuth: [] }];
-
 export function registerProfileRoutes(app: BaseApp, { prisma, cache }: Deps) {
   app.get(
     '/users/me',
-    { schema: { tags: ['profile'], summary: 'The caller’s profile', security, response: { 200: profileSchema } } },
+    {
+      schema: userRoute({
+        operationId: 'getMyProfile',
+        summary: 'The caller’s profile',
+        tags: ['profile'],
+        auth: 'bearer',
+        response: { 200: profileSchema },
+      }),
+    },
     async (request) => requireActiveProfile(cache, principalOf(request).userId),
   );
 
   app.patch(
     '/users/me',
     {
-      schema: {
+      schema: userRoute({
+        operationId: 'updateMyProfile',
+        summary: 'Change display name, phone or avatar',
+        description: 'Only the fields sent change; null clears one. Email and status belong to the auth-service.',
         tags: ['profile'],
-        summary: 'Change display name, phone or avatar (email and status belong to the auth-service)',
-        security,
+        auth: 'bearer',
         body: updateProfileBodySchema,
         response: { 200: profileSchema },
-      },
+      }),
     },
     async (request) => {
       const { userId } = principalOf(request);
@@ -44,13 +53,17 @@ export function registerProfileRoutes(app: BaseApp, { prisma, cache }: Deps) {
   app.get(
     '/users/:id',
     {
-      schema: {
+      schema: userRoute({
+        operationId: 'getProfile',
+        summary: 'A profile by id',
+        description:
+          'The caller’s own, or any for an admin (a deleted user’s tombstone included). Anyone else gets 404, ' +
+          'so ids cannot be probed.',
         tags: ['profile'],
-        summary: 'A profile by id: the caller’s own, or any for an admin (otherwise 404, so ids cannot be probed)',
-        security,
+        auth: 'bearer',
         params: userIdParamsSchema,
         response: { 200: profileSchema },
-      },
+      }),
     },
     async (request) => {
       const principal = principalOf(request);

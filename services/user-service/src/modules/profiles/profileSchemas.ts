@@ -16,7 +16,23 @@ export const profileSchema = z
     createdAt: z.iso.datetime({ offset: true }),
     updatedAt: z.iso.datetime({ offset: true }),
   })
-  .meta({ id: 'Profile' });
+  .meta({
+    id: 'Profile',
+    description: 'A user’s profile: email, verification and status mirror the auth-service; the rest is the user’s',
+    examples: [
+      {
+        id: '019a7c1e-5b1f-7c3a-9d2e-4f6a8b0c1d2e',
+        email: 'ada@example.com',
+        displayName: 'Ada',
+        phone: '+14155550123',
+        avatarUrl: null,
+        emailVerified: true,
+        status: 'active',
+        createdAt: '2026-11-22T09:30:00.012Z',
+        updatedAt: '2026-11-22T09:41:07.450Z',
+      },
+    ],
+  });
 
 export type ProfileView = z.infer<typeof profileSchema>;
 
@@ -34,7 +50,8 @@ export const updateProfileBodySchema = z
       .nullable(),
   })
   .partial()
-  .refine((body) => Object.keys(body).length > 0, 'at least one field is required');
+  .refine((body) => Object.keys(body).length > 0, 'at least one field is required')
+  .meta({ examples: [{ displayName: 'Ada Lovelace', phone: '+14155550123' }] });
 
 export type UpdateProfileBody = z.infer<typeof updateProfileBodySchema>;
 

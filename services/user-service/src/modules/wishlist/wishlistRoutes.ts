@@ -1,5 +1,6 @@
-import { type BaseApp, conflict } from '@platform/shared/http';
+import { type BaseApp, conflict, noContent } from '@platform/shared/http';
 import type { Database } from '../../infrastructure/database';
+import { userRoute } from '../../infrastructure/routeDocs';
 import { lockActiveProfile, principalOf, type ProfileCache, requireActiveProfile } from '../profiles';
 import {
   addWishlistItemBodySchema,
@@ -12,20 +13,21 @@ import {
 } from './wishlistSchemas';
 
 const MAX_WISHLIST_ITEMS = 500;
-const security = [{ bearerAuth: [] }];
-const tags = ['wishlist'];
+const tags = ['wishlist'] as const;
 
 export function registerWishlistRoutes(app: BaseApp, { prisma, cache }: { prisma: Database; cache: ProfileCache }) {
   app.get(
     '/users/me/wishlist',
     {
-      schema: {
+      schema: userRoute({
+        operationId: 'listWishlist',
+        summary: 'The wishlist, newest first, by cursor pages',
+        description: 'Pass `nextCursor` as `cursor` for the next page.',
         tags,
-        security,
-        summary: 'Wishlist, newest first, by cursor pages',
+        auth: 'bearer',
         querystring: wishlistQuerySchema,
         response: { 200: wishlistPageSchema },
-      },
+      }),
     },
     async (request) => {
       const { userId } = principalOf(request);
@@ -48,13 +50,16 @@ export function registerWishlistRoutes(app: BaseApp, { prisma, cache }: { prisma
   app.post(
     '/users/me/wishlist',
     {
-      schema: {
+      schema: userRoute({
+        operationId: 'addToWishlist',
+        summary: 'Add a product to the wishlist',
+        description: '201 when added; 200 with the existing item when it is already there (no duplicates).',
         tags,
-        security,
-        summary: 'Add a product: 201 when added, 200 with the existing item when it is already there (no duplicates)',
+        auth: 'bearer',
         body: addWishlistItemBodySchema,
         response: { 200: wishlistItemSchema, 201: wishlistItemSchema },
-      },
+        errors: ['WISHLIST_FULL'],
+      }),
     },
     async (request, reply) => {
       const { userId } = principalOf(request);
@@ -75,12 +80,15 @@ export function registerWishlistRoutes(app: BaseApp, { prisma, cache }: { prisma
   app.delete(
     '/users/me/wishlist/:productId',
     {
-      schema: {
+      schema: userRoute({
+        operationId: 'removeFromWishlist',
+        summary: 'Remove a product from the wishlist',
+        description: '204 also when it was not there: the outcome is the same.',
         tags,
-        security,
-        summary: 'Remove a product (204 also when it was not there: the outcome is the same)',
+        auth: 'bearer',
         params: productIdParamsSchema,
-      },
+        response: { 204: noContent },
+      }),
     },
     async (request, reply) => {
       const { userId } = principalOf(request);
@@ -88,7 +96,7 @@ export function registerWishlistRoutes(app: BaseApp, { prisma, cache }: { prisma
         await lockActiveProfile(tx, userId);
         await tx.wishlistItem.deleteMany({ where: { userId, productId: request.params.productId } });
       });
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     },
   );
 }

@@ -1,0 +1,2 @@
+/** The pages the links in the verification and password-reset mails open. */
+export { registerMailLinkPages } from './mailLinkPages';
