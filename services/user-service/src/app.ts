@@ -12,6 +12,7 @@ import { registerConsumerMetrics, registerDlqDepthGauge } from './infrastructure
 import type { UserContext } from './infrastructure/context';
 import { createPool, createPrisma, type Database, type Pool } from './infrastructure/database';
 import { createQueueHandlers, startQueueWorkers } from './infrastructure/queueWorkers';
+import { withRateLimits } from './infrastructure/rateLimits';
 import { createMailTransport, type MailTransport } from './modules/notifications';
 import { ProfileCache } from './modules/profiles';
 import { registerUserRoutes } from './routes';
@@ -46,6 +47,7 @@ export async function buildApp(deps: UserAppDeps = {}): Promise<UserApp> {
       description: 'Profiles, addresses, payment methods, preferences and wishlist',
       logLevel: config.LOG_LEVEL,
       prettyLogs: config.NODE_ENV === 'development' && process.stdout.isTTY,
+      trustProxy: config.USER_TRUST_PROXY,
     },
 
     context(scope) {
@@ -122,7 +124,10 @@ export async function buildApp(deps: UserAppDeps = {}): Promise<UserApp> {
         mailTransport,
         queueHandlers,
         observe,
-        authenticate: createUserAuthentication(config, createSessionRevocations(redis), deps.accessTokenKeys),
+        authenticate: withRateLimits(
+          createUserAuthentication(config, createSessionRevocations(redis), deps.accessTokenKeys),
+          { redis, config },
+        ),
       };
     },
 

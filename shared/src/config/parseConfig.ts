@@ -10,6 +10,8 @@ export class ConfigError extends Error {
 /**
  * Parses environment variables with a zod object schema. Every problem names the variable,
  * what is wrong and the variable's description, so a bad deployment fails fast and legibly.
+ * A variable whose default differs in development carries it as `.meta({ developmentDefault })`:
+ * its `.default()` is the one of every other NODE_ENV (production, staging, test).
  * @example const config = parseConfig(z.object({ PORT: z.coerce.number().describe('HTTP port') }))
  */
 export function parseConfig<S extends z.ZodObject>(
@@ -18,6 +20,12 @@ export function parseConfig<S extends z.ZodObject>(
 ): z.infer<S> {
   // An empty variable means "not set": `FOO=` in a .env file should fall back to the default.
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  if ((present.NODE_ENV ?? 'development') === 'development') {
+    for (const [name, field] of Object.entries(schema.shape as Record<string, z.ZodType>)) {
+      const { developmentDefault } = field.meta() ?? {};
+      if (present[name] === undefined && typeof developmentDefault === 'string') present[name] = developmentDefault;
+    }
+  }
   const result = schema.safeParse(present);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {

@@ -26,7 +26,7 @@ export function registerLoginRoute(app: BaseApp, deps: AuthContext) {
           429: errorResponse,
         },
       },
-      config: { rateLimit: { points: 30, durationSeconds: 60 } },
+      config: { rateLimit: deps.config.AUTH_RATE_LIMIT_LOGIN },
     },
     async (request) => {
       const { email, password } = request.body;

@@ -29,7 +29,7 @@ export function registerMeRoutes(app: BaseApp, deps: AuthContext) {
         body: deleteAccountBody,
         response: { 204: noContent, 400: errorResponse, 401: errorResponse, 429: errorResponse },
       },
-      config: { rateLimit: { points: 5, durationSeconds: 900 } },
+      config: { rateLimit: deps.config.AUTH_RATE_LIMIT_ACCOUNT_DELETE },
     },
     async (request, reply) => {
       const { password } = request.body;

@@ -20,7 +20,7 @@ export function registerRefreshRoutes(app: BaseApp, deps: AuthContext) {
         body: refreshBody,
         response: { 200: sessionResponse, 401: errorResponse, 429: errorResponse },
       },
-      config: { rateLimit: { points: 60, durationSeconds: 60 } },
+      config: { rateLimit: deps.config.AUTH_RATE_LIMIT_REFRESH },
     },
     async (request) => {
       const { refreshToken } = request.body;

@@ -23,7 +23,7 @@ export function registerRegisterRoute(app: BaseApp, deps: AuthContext) {
         body: registerBody,
         response: { 201: sessionResponse, 400: errorResponse, 409: errorResponse, 429: errorResponse },
       },
-      config: { rateLimit: { points: 10, durationSeconds: 600 } },
+      config: { rateLimit: deps.config.AUTH_RATE_LIMIT_REGISTER },
     },
     async (request, reply) => {
       const { email, password, displayName } = request.body;

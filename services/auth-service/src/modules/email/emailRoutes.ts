@@ -20,7 +20,7 @@ export function registerEmailRoutes(app: BaseApp, deps: AuthContext) {
         security: [{ bearerAuth: [] }],
         response: { 202: acceptedResponse, 401: errorResponse, 409: errorResponse, 429: errorResponse },
       },
-      config: { rateLimit: { points: 5, durationSeconds: 900 } },
+      config: { rateLimit: deps.config.AUTH_RATE_LIMIT_EMAIL_VERIFICATION },
     },
     async (request, reply) => {
       const user = await loadActiveUser(deps.prisma, request);
@@ -39,7 +39,7 @@ export function registerEmailRoutes(app: BaseApp, deps: AuthContext) {
         body: verifyEmailBody,
         response: { 200: userViewSchema, 400: errorResponse, 429: errorResponse },
       },
-      config: { rateLimit: { points: 20, durationSeconds: 900 } },
+      config: { rateLimit: deps.config.AUTH_RATE_LIMIT_EMAIL_VERIFY },
     },
     async (request) => {
       const { token } = request.body;

@@ -19,7 +19,7 @@ export function registerPasswordRoutes(app: BaseApp, deps: AuthContext) {
         body: forgotPasswordBody,
         response: { 202: acceptedResponse, 400: errorResponse, 429: errorResponse },
       },
-      config: { rateLimit: { points: 5, durationSeconds: 900 } },
+      config: { rateLimit: deps.config.AUTH_RATE_LIMIT_PASSWORD_FORGOT },
     },
     async (request, reply) => {
       const { email } = request.body;
@@ -55,7 +55,7 @@ export function registerPasswordRoutes(app: BaseApp, deps: AuthContext) {
         body: resetPasswordBody,
         response: { 204: noContent, 400: errorResponse, 429: errorResponse },
       },
-      config: { rateLimit: { points: 10, durationSeconds: 900 } },
+      config: { rateLimit: deps.config.AUTH_RATE_LIMIT_PASSWORD_RESET },
     },
     async (request, reply) => {
       const { token, password } = request.body;
@@ -94,7 +94,7 @@ export function registerPasswordRoutes(app: BaseApp, deps: AuthContext) {
         body: changePasswordBody,
         response: { 204: noContent, 400: errorResponse, 401: errorResponse, 429: errorResponse },
       },
-      config: { rateLimit: { points: 10, durationSeconds: 900 } },
+      config: { rateLimit: deps.config.AUTH_RATE_LIMIT_PASSWORD_CHANGE },
     },
     async (request, reply) => {
       const { currentPassword, newPassword } = request.body;
