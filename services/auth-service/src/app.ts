@@ -3,6 +3,7 @@ import { GetTopicAttributesCommand } from '@aws-sdk/client-sns';
 import { createAuthenticate, createSessionRevocations } from '@platform/shared/auth';
 import { resolveAwsEndpoint } from '@platform/shared/aws';
 import { createRedis, redisIsReady, type Redis } from '@platform/shared/redis';
+import { exposureFrom } from '@platform/shared/http';
 import { buildService, type ServiceApp } from '@platform/shared/service';
 import { resolveTopicArn } from '@platform/shared/topology';
 import { registerAuthMetrics } from './infrastructure/authMetrics';
@@ -43,6 +44,7 @@ export async function buildApp(deps: AuthAppDeps = {}): Promise<AuthApp> {
       description: 'Accounts, tokens and roles; publishes user lifecycle events',
       logLevel: config.LOG_LEVEL,
       prettyLogs: config.NODE_ENV === 'development' && process.stdout.isTTY,
+      exposure: exposureFrom(config),
       trustProxy: config.AUTH_TRUST_PROXY,
     },
 

@@ -2,6 +2,7 @@ import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { createSessionRevocations } from '@platform/shared/auth';
 import { resolveAwsEndpoint } from '@platform/shared/aws';
 import { createRedis, redisIsReady, type Redis } from '@platform/shared/redis';
+import { exposureFrom } from '@platform/shared/http';
 import { buildService, type ServiceApp } from '@platform/shared/service';
 import { resolveQueue } from '@platform/shared/topology';
 import type { JWTVerifyGetKey } from 'jose';
@@ -47,6 +48,7 @@ export async function buildApp(deps: UserAppDeps = {}): Promise<UserApp> {
       description: 'Profiles, addresses, payment methods, preferences and wishlist',
       logLevel: config.LOG_LEVEL,
       prettyLogs: config.NODE_ENV === 'development' && process.stdout.isTTY,
+      exposure: exposureFrom(config),
       trustProxy: config.USER_TRUST_PROXY,
     },
 

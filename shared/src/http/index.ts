@@ -6,3 +6,5 @@ export * from './metrics';
 export * from './createBaseApp';
 export * from './responseSchemas';
 export * from './textSafety';
+export * from './metricsEndpoint';
+export * from './securityHeaders';

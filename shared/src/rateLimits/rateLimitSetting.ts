@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { NodeEnvDefaults } from '../config/parseConfig';
 import type { RateLimit } from './limiter';
 
 const units = { s: 1, m: 60, h: 3600 } as const;
@@ -16,7 +17,7 @@ export function parseRateLimit(text: string): RateLimit | undefined {
 /**
  * A configuration variable holding one rate limit, written `<requests>/<window>` (`10/10m`). The
  * production default applies to every NODE_ENV but development, which gets one a developer's script
- * does not hit (parseConfig reads `developmentDefault`).
+ * does not hit (parseConfig reads `nodeEnvDefaults`).
  * @example AUTH_RATE_LIMIT_LOGIN: rateLimitSetting('Logins per client IP', { production: '30/1m', development: '1000/1m' })
  */
 export function rateLimitSetting(what: string, defaults: { production: string; development: string }) {
@@ -33,6 +34,6 @@ export function rateLimitSetting(what: string, defaults: { production: string; d
     })
     .meta({
       description: `${what}, as <requests>/<window> (window in s, m or h); default ${defaults.production}, in development ${defaults.development}`,
-      developmentDefault: defaults.development,
+      nodeEnvDefaults: { development: defaults.development } satisfies NodeEnvDefaults,
     });
 }
