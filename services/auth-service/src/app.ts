@@ -11,6 +11,7 @@ import { createAuthAwsClients, type AuthAwsClients } from './infrastructure/awsC
 import { loadAuthConfig, type AuthConfig } from './infrastructure/config';
 import type { AuthContext } from './infrastructure/context';
 import { createPrisma, type Database } from './infrastructure/database';
+import { createDeferredWork } from './infrastructure/deferredWork';
 import { bootstrapAdmin, registerAdminRoutes } from './modules/admin';
 import { registerAsyncApiRoute } from './modules/docs';
 import { registerAuthRoutes } from './modules/auth';
@@ -101,6 +102,8 @@ export async function buildApp(deps: AuthAppDeps = {}): Promise<AuthApp> {
       }
 
       const revocations = createSessionRevocations(redis);
+      // Closed before the clients it uses (reverse order): work after a response finishes first.
+      const deferred = scope.own(undefined, createDeferredWork, (work) => work.settled());
       return {
         config,
         aws,
@@ -115,6 +118,7 @@ export async function buildApp(deps: AuthAppDeps = {}): Promise<AuthApp> {
         authenticate: createAuthenticate(accessTokens.verify, { revocations }),
         publishPendingOutboxEvents,
         nudgeRelay: () => relayLoop?.nudge(),
+        deferred,
         userEventsTopicArn,
       };
     },

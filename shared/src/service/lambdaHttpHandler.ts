@@ -5,9 +5,14 @@ import type { FastifyInstance } from 'fastify';
  * The HTTP API behind API Gateway (httpApi, payload 2.0) for an app built once per container
  * (`lazyApp(...).get`). No request decorator: the app is already started when the proxy is made,
  * and Fastify refuses decorators after start (that failed every request of a packaged function).
+ * `settle`: work the app does after answering, awaited before the handler returns (Lambda freezes the
+ * container once it has, and the work would be dropped).
  * @example export const http = lambdaHttpHandler(app.get);
  */
-export function lambdaHttpHandler(getApp: () => Promise<FastifyInstance>): PromiseHandler & { reset(): void } {
+export function lambdaHttpHandler(
+  getApp: () => Promise<FastifyInstance>,
+  options: { settle?: () => Promise<unknown> } = {},
+): PromiseHandler & { reset(): void } {
   let proxy: PromiseHandler | undefined;
   let proxiedApp: FastifyInstance | undefined;
   const handler = async (event: Parameters<PromiseHandler>[0], context: Parameters<PromiseHandler>[1]) => {
@@ -17,7 +22,9 @@ export function lambdaHttpHandler(getApp: () => Promise<FastifyInstance>): Promi
       proxy = awsLambdaFastify(app, { decorateRequest: false });
       proxiedApp = app;
     }
-    return proxy(event, context);
+    const response = await proxy(event, context);
+    await options.settle?.();
+    return response;
   };
   return Object.assign(handler as PromiseHandler, {
     reset() {

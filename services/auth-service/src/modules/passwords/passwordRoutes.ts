@@ -1,6 +1,6 @@
 import { acceptedResponse, badRequest, type BaseApp, errorResponse, noContent } from '@platform/shared/http';
 import type { AuthContext } from '../../infrastructure/context';
-import { contextOf, recordAudit } from '../audit';
+import { contextOf, recordAudit, type RequestContext } from '../audit';
 import { enqueueUserEvent } from '../outbox';
 import { changePasswordBody, forgotPasswordBody, resetPasswordBody } from './passwordSchemas';
 import { endSessions, revokeAllOfUser } from '../sessions';
@@ -24,25 +24,9 @@ export function registerPasswordRoutes(app: BaseApp, deps: AuthContext) {
     async (request, reply) => {
       const { email } = request.body;
       const context = contextOf(request);
-      // The same answer and the same kind of work whether or not the account exists.
-      const token = generateOpaqueToken();
-      await deps.prisma.$transaction(async (tx) => {
-        const user = await findUserByEmail(tx, email);
-        if (!user || user.status !== 'active' || !user.email) return;
-        const { expiresAt } = await issueOneTimeToken(tx.passwordResetToken, {
-          userId: user.id,
-          ttlMs: PASSWORD_RESET_TTL_MS,
-          token,
-        });
-        await enqueueUserEvent(tx, {
-          type: 'user.password.reset.requested',
-          user,
-          correlationId: context.correlationId,
-          payload: { email: user.email, displayName: user.displayName, token, expiresAt: expiresAt.toISOString() },
-        });
-        await recordAudit(tx, context, { event: 'password_reset_requested', userId: user.id });
-      });
-      deps.nudgeRelay();
+      // The answer leaves before the account is even looked up: the same answer, at the same time,
+      // whether or not the account exists. The token and its mail follow.
+      deps.deferred.afterResponse(reply, 'password reset request', () => requestPasswordReset(deps, email, context));
       return reply.code(202).send({ status: 'accepted' as const });
     },
   );
@@ -120,4 +104,27 @@ export function registerPasswordRoutes(app: BaseApp, deps: AuthContext) {
       return reply.code(204).send(null);
     },
   );
+}
+
+/** The reset token and its mail for an active account with this email; nothing for any other. */
+async function requestPasswordReset(deps: AuthContext, email: string, context: RequestContext) {
+  const token = generateOpaqueToken();
+  const mailed = await deps.prisma.$transaction(async (tx) => {
+    const user = await findUserByEmail(tx, email);
+    if (!user || user.status !== 'active' || !user.email) return false;
+    const { expiresAt } = await issueOneTimeToken(tx.passwordResetToken, {
+      userId: user.id,
+      ttlMs: PASSWORD_RESET_TTL_MS,
+      token,
+    });
+    await enqueueUserEvent(tx, {
+      type: 'user.password.reset.requested',
+      user,
+      correlationId: context.correlationId,
+      payload: { email: user.email, displayName: user.displayName, token, expiresAt: expiresAt.toISOString() },
+    });
+    await recordAudit(tx, context, { event: 'password_reset_requested', userId: user.id });
+    return true;
+  });
+  if (mailed) deps.nudgeRelay();
 }
