@@ -90,6 +90,14 @@ export const authConfigSchema = commonEnv
         "How long a claimed row stays reserved for the relay that claimed it; a crashed relay's rows are " +
           'taken over after this. Must exceed twice OUTBOX_RELAY_PUBLISH_TIMEOUT_MS',
       ),
+    AUTH_REGISTRATION_ENUMERATION: z
+      .enum(['reveal', 'conceal'])
+      .default('reveal')
+      .describe(
+        'What registering a taken email answers. reveal: 409 EMAIL_TAKEN, and a new account gets 201 with a session. ' +
+          'conceal: 202 for both, alike and at the same time; the new account gets its verification mail, the owner ' +
+          'of the taken email a mail saying someone tried; clients sign in afterwards (see docs/security.md)',
+      ),
     // Abuse limits. Per client IP (the address AUTH_TRUST_PROXY resolves), counted on every request of
     // the route whatever its answer (a 400 or a 409 costs a point too: probing is what they limit).
     AUTH_RATE_LIMIT_DEFAULT: rateLimitSetting(

@@ -7,6 +7,7 @@ import {
   startTestApp,
   type TestApp,
   uniqueEmail,
+  whileTableLocked,
 } from '../../../test/testApp';
 
 let t: TestApp;
@@ -37,27 +38,13 @@ describe('forgot and reset', () => {
   it('answers before looking the account up, known or not: its timing cannot tell them apart', async () => {
     const { email, session } = await makeUser(t);
     const stranger = uniqueEmail();
-    let release!: () => void;
-    let locked!: () => void;
-    const isLocked = new Promise<void>((resolve) => (locked = resolve));
-    // Nobody can read the users table until released: a lookup before the answer would wait here,
-    // and so would this test, until it times out.
-    const holder = t.app.context.prisma.$transaction(
-      async (tx) => {
-        await tx.$executeRaw`LOCK TABLE users IN ACCESS EXCLUSIVE MODE`;
-        locked();
-        await new Promise<void>((resolve) => (release = resolve));
-      },
-      { timeout: 30_000 },
-    );
-    await isLocked;
-    const known = await call(t, 'POST', '/auth/password/forgot', { body: { email } });
-    const unknown = await call(t, 'POST', '/auth/password/forgot', { body: { email: stranger } });
+    const [known, unknown] = await whileTableLocked(t, 'users', async () => [
+      await call(t, 'POST', '/auth/password/forgot', { body: { email } }),
+      await call(t, 'POST', '/auth/password/forgot', { body: { email: stranger } }),
+    ]);
     expect([known.statusCode, unknown.statusCode]).toEqual([202, 202]);
     expect(unknown.body).toBe(known.body);
     expect(Object.keys(unknown.headers).sort()).toEqual(Object.keys(known.headers).sort());
-    release();
-    await holder;
     await t.app.context.deferred.settled();
     // The work happened afterwards, and only the known account got a token.
     expect(await outboxTypesOf(t, session.user.id)).toContain('user.password.reset.requested');
