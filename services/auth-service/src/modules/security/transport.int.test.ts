@@ -18,6 +18,8 @@ function expectSecurityHeaders(response: Response) {
     'cross-origin-resource-policy': 'same-origin',
     'content-security-policy': expect.stringContaining("frame-ancestors 'none'"),
   });
+  expect(response.headers['content-security-policy']).toContain("object-src 'none'");
+  expect(response.headers['content-security-policy']).toContain("base-uri 'none'");
 }
 
 describe('transport security of the auth-service', () => {

@@ -52,7 +52,7 @@ function digitRuns(text: string): string[][] {
     run = [];
   };
   const normalized = text.normalize('NFKC');
-  for (let index = 0; index < normalized.length; ) {
+  for (let index = 0; index < normalized.length;) {
     const char = String.fromCodePoint(normalized.codePointAt(index)!);
     if (char >= '0' && char <= '9') group += char;
     else if (decimalDigit.test(char)) group += String(digitValue(normalized, index));
