@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { createBaseApp } from '../src/http/createBaseApp';
+import { commonEnv, parseConfig } from '../src/config';
+import { createBaseApp, exposureFrom } from '../src/http/createBaseApp';
 import { conflict } from '../src/http/errors';
 import { noContent } from '../src/http/responseSchemas';
 import { routeDocs } from '../src/http/routeDocs';
@@ -12,7 +13,13 @@ const unused = z.object({ never: z.string() }).meta({ id: 'NeverUsed' });
 const route = routeDocs({ THING_EXISTS: { status: 409, description: 'That thing exists' } });
 
 async function thingsApp() {
-  const app = await createBaseApp({ service: 'things', version: '1', description: 'Things', logLevel: 'silent' });
+  const app = await createBaseApp({
+    service: 'things',
+    version: '1',
+    description: 'Things',
+    logLevel: 'silent',
+    exposure: exposureFrom(parseConfig(commonEnv, { NODE_ENV: 'test' })),
+  });
   app.post(
     '/things',
     {

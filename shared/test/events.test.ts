@@ -105,6 +105,7 @@ describe('event envelope', () => {
         'user.email.verified',
         'user.password.reset.requested',
         'user.reactivated',
+        'user.registration.attempted',
       ].sort(),
     );
   });
@@ -115,6 +116,7 @@ describe('routing from the catalogue', () => {
     expect(eventTypesRoutedTo('user-notifications')).toEqual([
       'user.email.verification.requested',
       'user.password.reset.requested',
+      'user.registration.attempted',
     ]);
     expect(eventTypesRoutedTo('user-profile-events')).toEqual([
       'user.created',

@@ -1,8 +1,15 @@
 import { z } from 'zod';
-import { createBaseApp } from '../src/http/createBaseApp';
+import { commonEnv, parseConfig } from '../src/config';
+import { createBaseApp, exposureFrom } from '../src/http/createBaseApp';
 
 async function appWithRoute() {
-  const app = await createBaseApp({ service: 'test', version: '0', description: 'test', logLevel: 'silent' });
+  const app = await createBaseApp({
+    service: 'test',
+    version: '0',
+    description: 'test',
+    logLevel: 'silent',
+    exposure: exposureFrom(parseConfig(commonEnv, { NODE_ENV: 'test' })),
+  });
   app.post(
     '/things/:id',
     { schema: { body: z.object({ name: z.string(), tags: z.array(z.string()).optional() }) } },

@@ -77,13 +77,13 @@ log ok queue "$QUEUE_ARN"
 SUBSCRIPTION_ARN=$(find_subscription "$TOPIC_ARN" "$QUEUE_ARN")
 if [ -z "$SUBSCRIPTION_ARN" ]; then
   SUBSCRIPTION_ARN=$(aws_ sns subscribe --topic-arn "$TOPIC_ARN" --protocol sqs --notification-endpoint "$QUEUE_ARN" \
-    --attributes '{"RawMessageDelivery":"true","FilterPolicyScope":"MessageAttributes","FilterPolicy":"{\"type\":[\"user.email.verification.requested\",\"user.password.reset.requested\"]}","RedrivePolicy":"{\"deadLetterTargetArn\":\"'"$DLQ_ARN"'\"}"}' \
+    --attributes '{"RawMessageDelivery":"true","FilterPolicyScope":"MessageAttributes","FilterPolicy":"{\"type\":[\"user.email.verification.requested\",\"user.password.reset.requested\",\"user.registration.attempted\"]}","RedrivePolicy":"{\"deadLetterTargetArn\":\"'"$DLQ_ARN"'\"}"}' \
     --return-subscription-arn --query SubscriptionArn --output text)
 else
   # SetSubscriptionAttributes takes one attribute per call.
   aws_ sns set-subscription-attributes --subscription-arn "$SUBSCRIPTION_ARN" --attribute-name RawMessageDelivery --attribute-value 'true'
   aws_ sns set-subscription-attributes --subscription-arn "$SUBSCRIPTION_ARN" --attribute-name FilterPolicyScope --attribute-value 'MessageAttributes'
-  aws_ sns set-subscription-attributes --subscription-arn "$SUBSCRIPTION_ARN" --attribute-name FilterPolicy --attribute-value '{"type":["user.email.verification.requested","user.password.reset.requested"]}'
+  aws_ sns set-subscription-attributes --subscription-arn "$SUBSCRIPTION_ARN" --attribute-name FilterPolicy --attribute-value '{"type":["user.email.verification.requested","user.password.reset.requested","user.registration.attempted"]}'
   aws_ sns set-subscription-attributes --subscription-arn "$SUBSCRIPTION_ARN" --attribute-name RedrivePolicy --attribute-value '{"deadLetterTargetArn":"'"$DLQ_ARN"'"}'
 fi
 log ok subscription "$SUBSCRIPTION_ARN"

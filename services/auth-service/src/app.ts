@@ -4,6 +4,7 @@ import { createAuthenticate, createSessionRevocations } from '@platform/shared/a
 import { resolveAwsEndpoint } from '@platform/shared/aws';
 import { registerPoolMetrics } from '@platform/shared/database';
 import { createRedis, redisIsReady, registerRedisMetrics, type Redis } from '@platform/shared/redis';
+import { exposureFrom } from '@platform/shared/http';
 import { buildService, type ServiceApp } from '@platform/shared/service';
 import { resolveTopicArn } from '@platform/shared/topology';
 import { registerAuthMetrics } from './infrastructure/authMetrics';
@@ -12,6 +13,7 @@ import { loadAuthConfig, type AuthConfig } from './infrastructure/config';
 import type { AuthContext } from './infrastructure/context';
 import { createPool, createPrisma, type Database, type Pool } from './infrastructure/database';
 import { authApiTags } from './infrastructure/routeDocs';
+import { createDeferredWork } from './infrastructure/deferredWork';
 import { bootstrapAdmin, registerAdminRoutes } from './modules/admin';
 import { registerAsyncApiRoute } from './modules/docs';
 import { registerAuthRoutes } from './modules/auth';
@@ -48,6 +50,7 @@ export async function buildApp(deps: AuthAppDeps = {}): Promise<AuthApp> {
       tags: authApiTags,
       logLevel: config.LOG_LEVEL,
       prettyLogs: config.NODE_ENV === 'development' && process.stdout.isTTY,
+      exposure: exposureFrom(config),
       trustProxy: config.AUTH_TRUST_PROXY,
     },
 
@@ -114,6 +117,8 @@ export async function buildApp(deps: AuthAppDeps = {}): Promise<AuthApp> {
       }
 
       const revocations = createSessionRevocations(redis);
+      // Closed before the clients it uses (reverse order): work after a response finishes first.
+      const deferred = scope.own(undefined, createDeferredWork, (work) => work.settled());
       return {
         config,
         aws,
@@ -128,6 +133,7 @@ export async function buildApp(deps: AuthAppDeps = {}): Promise<AuthApp> {
         authenticate: createAuthenticate(accessTokens.verify, { revocations }),
         publishPendingOutboxEvents,
         nudgeRelay: () => relayLoop?.nudge(),
+        deferred,
         userEventsTopicArn,
       };
     },

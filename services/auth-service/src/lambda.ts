@@ -16,7 +16,11 @@ const app = lazyApp(() => {
   return buildApp({ runOutboxRelay: false });
 });
 
-export const http = lambdaHttpHandler(app.get);
+// Work a route does after answering (forgot-password) finishes before the invocation ends. Unlike the
+// server, the client then waits for it too: see docs/security.md.
+export const http = lambdaHttpHandler(app.get, {
+  settle: async () => (await app.get()).context.deferred.settled(),
+});
 
 const safetyMarginMs = 10_000;
 

@@ -128,3 +128,29 @@ export async function outboxTypesOf(t: TestApp, userId: string) {
   const rows = await t.app.context.prisma.outboxEvent.findMany({ orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
   return rows.filter((row) => (row.payload as { userId: string }).userId === userId).map((row) => row.type);
 }
+
+/**
+ * Runs `act` while no one can read or write `table` (ACCESS EXCLUSIVE, held by a transaction of the
+ * test): a request that touches the table before answering cannot answer until `act` is over, so it
+ * would wait, and the test would time out.
+ */
+export async function whileTableLocked<T>(t: Pick<TestApp, 'app'>, table: 'users', act: () => Promise<T>): Promise<T> {
+  let release!: () => void;
+  let locked!: () => void;
+  const isLocked = new Promise<void>((resolve) => (locked = resolve));
+  const holder = t.app.context.prisma.$transaction(
+    async (tx) => {
+      await tx.$executeRawUnsafe(`LOCK TABLE ${table} IN ACCESS EXCLUSIVE MODE`);
+      locked();
+      await new Promise<void>((resolve) => (release = resolve));
+    },
+    { timeout: 30_000 },
+  );
+  await Promise.race([isLocked, holder]);
+  try {
+    return await act();
+  } finally {
+    release();
+    await holder;
+  }
+}

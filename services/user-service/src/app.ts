@@ -3,6 +3,7 @@ import { createSessionRevocations } from '@platform/shared/auth';
 import { resolveAwsEndpoint } from '@platform/shared/aws';
 import { registerPoolMetrics } from '@platform/shared/database';
 import { createRedis, redisIsReady, registerRedisMetrics, type Redis } from '@platform/shared/redis';
+import { exposureFrom } from '@platform/shared/http';
 import { buildService, type ServiceApp } from '@platform/shared/service';
 import { resolveQueue } from '@platform/shared/topology';
 import type { JWTVerifyGetKey } from 'jose';
@@ -14,6 +15,7 @@ import type { UserContext } from './infrastructure/context';
 import { createPool, createPrisma, type Database, type Pool } from './infrastructure/database';
 import { userApiTags } from './infrastructure/routeDocs';
 import { createQueueHandlers, startQueueWorkers } from './infrastructure/queueWorkers';
+import { withRateLimits } from './infrastructure/rateLimits';
 import { createMailTransport, type MailTransport } from './modules/notifications';
 import { ProfileCache } from './modules/profiles';
 import { registerUserRoutes } from './routes';
@@ -49,6 +51,8 @@ export async function buildApp(deps: UserAppDeps = {}): Promise<UserApp> {
       tags: userApiTags,
       logLevel: config.LOG_LEVEL,
       prettyLogs: config.NODE_ENV === 'development' && process.stdout.isTTY,
+      exposure: exposureFrom(config),
+      trustProxy: config.USER_TRUST_PROXY,
     },
 
     context(scope) {
@@ -127,7 +131,10 @@ export async function buildApp(deps: UserAppDeps = {}): Promise<UserApp> {
         mailTransport,
         queueHandlers,
         observe,
-        authenticate: createUserAuthentication(config, createSessionRevocations(redis), deps.accessTokenKeys),
+        authenticate: withRateLimits(
+          createUserAuthentication(config, createSessionRevocations(redis), deps.accessTokenKeys),
+          { redis, config },
+        ),
       };
     },
 

@@ -110,6 +110,7 @@ const defaultPayloads = (userId: string): { [T in UserEventType]: UserEventPaylo
     'user.created': { email, displayName: 'Ada Lovelace', roles: ['user'], emailVerified: false },
     'user.email.verification.requested': { email, displayName: 'Ada Lovelace', token, expiresAt: now },
     'user.password.reset.requested': { email, displayName: null, token, expiresAt: now },
+    'user.registration.attempted': { email, displayName: 'Ada Lovelace', attemptedAt: now },
     'user.email.verified': { email, verifiedAt: now },
     'user.deactivated': { deactivatedAt: now, reason: null },
     'user.reactivated': { reactivatedAt: now },

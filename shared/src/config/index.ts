@@ -2,3 +2,4 @@
 export * from './parseConfig';
 export * from './commonEnv';
 export * from './loadDotenv';
+export * from './trustProxy';

@@ -36,6 +36,14 @@ export const userEvents = {
     queues: ['user-notifications'],
     payload: { email, displayName, token: oneTimeToken, expiresAt: isoDateTime },
   },
+  'user.registration.attempted': {
+    description:
+      'Someone tried to register with the email of this existing account (registration in conceal mode): the ' +
+      'client got the same answer as for a new email, and the owner is told by mail instead.',
+    schemaVersion: 1,
+    queues: ['user-notifications'],
+    payload: { email, displayName, attemptedAt: isoDateTime },
+  },
   'user.email.verified': {
     description: 'The owner proved the email address.',
     schemaVersion: 1,

@@ -10,11 +10,13 @@ export interface ApiDocsOptions {
   description: string;
   /** The tags the service's own routes use, each with a line for the reference's sidebar ('health' is added). */
   tags?: ReadonlyArray<{ name: string; description: string }>;
+  /** Serve the reference and the document over HTTP (API_DOCS); the document is generated either way (app.swagger()). */
+  serveReference: boolean;
 }
 
 /**
  * The OpenAPI document, generated from the routes' zod schemas (GET /docs/json, /docs/yaml), and
- * its reference UI at /docs (apiReference.ts).
+ * its reference UI at /docs (apiReference.ts), both served only where `serveReference` (API_DOCS).
  * Schemas registered with an id (`.meta({ id: 'Address' })`) become components.schemas entries:
  * `transformObject` writes them, `transform` refers to them; without the former every `$ref` dangles.
  * It writes an input (`AddressInput`) and an output variant of each; the ones no route uses are dropped.
@@ -50,7 +52,7 @@ export async function registerApiDocs(app: FastifyInstance, options: ApiDocsOpti
     transformObject: (document) => withResponseDescriptions(withoutUnusedSchemas(jsonSchemaTransformObject(document))),
   });
 
-  registerApiReference(app, { title: `${options.service} API` });
+  if (options.serveReference) registerApiReference(app, { title: `${options.service} API` });
 }
 
 interface WithComponents {

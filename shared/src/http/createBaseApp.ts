@@ -2,12 +2,15 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Registry } from 'prom-client';
+import type { CommonEnv } from '../config/commonEnv';
 import { loggerOptions } from '../logging/logger';
 import { registerApiDocs } from './apiDocs';
 import { registerErrorHandling } from './errorHandler';
 import { registerTextSafety } from './textSafety';
 import { registerMetrics } from './metrics';
 import { registerHttpTracing } from '../tracing/httpTracing';
+import { exposeMetrics, type MetricsExposure, metricsExposureFrom } from './metricsEndpoint';
+import { registerSecurityHeaders } from './securityHeaders';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 export const CORRELATION_ID_HEADER = 'x-correlation-id';
@@ -33,14 +36,39 @@ export interface BaseAppOptions {
   tags?: ReadonlyArray<{ name: string; description: string }>;
   /** Behind proxies: how many X-Forwarded-For hops (or which proxy addresses) to believe for the client IP. */
   trustProxy?: boolean | number | string;
+  /** What the service exposes and how long it waits for clients (`exposureFrom(config)`). */
+  exposure: Exposure;
+}
+
+/** What a service exposes over HTTP besides its API, and its server's client timeouts. */
+export interface Exposure {
+  /** /docs (the API reference), /docs/json and /docs/yaml; the OpenAPI document is generated either way. */
+  docs: boolean;
+  metrics: MetricsExposure;
+  timeouts: { requestMs: number; headersMs: number; keepAliveMs: number };
+}
+
+/** The Exposure the common variables set (API_DOCS, METRICS_*, HTTP_*_TIMEOUT_MS). */
+export function exposureFrom(config: CommonEnv): Exposure {
+  return {
+    docs: config.API_DOCS === 'on',
+    metrics: metricsExposureFrom(config),
+    timeouts: {
+      requestMs: config.HTTP_REQUEST_TIMEOUT_MS,
+      headersMs: Math.min(config.HTTP_HEADERS_TIMEOUT_MS, config.HTTP_REQUEST_TIMEOUT_MS),
+      keepAliveMs: config.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+    },
+  };
 }
 
 /**
  * The Fastify instance both services start from: zod validation and OpenAPI from the same schemas
- * (the reference at /docs, the document at /docs/json), request and correlation ids in every log line and response, the shared
- * error shape, and Prometheus metrics. The service adds its routes and health checks.
+ * (the reference at /docs and the document at /docs/json, when exposed), request and correlation ids
+ * in every log line and response, the shared error shape, security headers, client timeouts, and
+ * Prometheus metrics (where exposed). The service adds its routes and health checks.
  */
 export async function createBaseApp(options: BaseAppOptions) {
+  const { timeouts } = options.exposure;
   const app = Fastify({
     logger: loggerOptions({ service: options.service, level: options.logLevel, pretty: options.prettyLogs }),
     requestIdHeader: false,
@@ -51,6 +79,11 @@ export async function createBaseApp(options: BaseAppOptions) {
     // The cast only picks one of Fastify's constructor overloads (it takes each form).
     trustProxy: trustProxyOption(options.trustProxy) as boolean,
     bodyLimit: 64 * 1024,
+    // A client that sends its request slowly holds a connection: it gets 408 once these run out
+    // (Node checks them every connectionsCheckingInterval, 30 s by default: too coarse for 10 s).
+    requestTimeout: timeouts.requestMs,
+    keepAliveTimeout: timeouts.keepAliveMs,
+    http: { headersTimeout: timeouts.headersMs, connectionsCheckingInterval: 1_000 },
     // Fastify fails a boot (plugins, onReady hooks) that takes over 10 s by default; on a starved CPU
     // (a CI machine running many suites, a small Lambda's cold start) a healthy boot can, and failing it helps nobody.
     pluginTimeout: 30_000,
@@ -68,11 +101,13 @@ export async function createBaseApp(options: BaseAppOptions) {
     reply.header(REQUEST_ID_HEADER, request.id).header(CORRELATION_ID_HEADER, request.correlationId);
   });
 
+  await registerSecurityHeaders(app);
   registerErrorHandling(app);
   registerTextSafety(app);
   app.decorate('metrics', registerMetrics(app, options.service));
+  exposeMetrics(app, app.metrics, options.exposure.metrics);
 
-  await registerApiDocs(app, options);
+  await registerApiDocs(app, { ...options, serveReference: options.exposure.docs });
   return app;
 }
 

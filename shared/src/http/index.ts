@@ -9,3 +9,5 @@ export * from './textSafety';
 export * from './routeDocs';
 export * from './apiDocs';
 export * from './apiReference';
+export * from './metricsEndpoint';
+export * from './securityHeaders';

@@ -3,7 +3,7 @@ import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client
 
 /**
  * A Prometheus registry per app (tests build many apps in one process) with default process
- * metrics and HTTP request counts and latencies by route, served at GET /metrics.
+ * metrics and HTTP request counts and latencies by route (served by exposeMetrics).
  */
 export function registerMetrics(app: FastifyInstance, service: string): Registry {
   const registry = new Registry();
@@ -31,10 +31,6 @@ export function registerMetrics(app: FastifyInstance, service: string): Registry
     requests.inc({ method: request.method, route, status_code: String(reply.statusCode) });
     duration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
   });
-
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) =>
-    reply.header('content-type', registry.contentType).send(await registry.metrics()),
-  );
   return registry;
 }
 

@@ -1,22 +1,6 @@
-import { isIP } from 'node:net';
-import { commonEnv, loadConfigOrExit, parseConfig } from '@platform/shared/config';
+import { commonEnv, loadConfigOrExit, parseConfig, trustProxySetting } from '@platform/shared/config';
+import { rateLimitSetting } from '@platform/shared/rateLimits';
 import { z } from 'zod';
-
-/** Fastify's trustProxy from AUTH_TRUST_PROXY: false, a hop count, or trusted proxy addresses; undefined when invalid. */
-export function parseTrustProxy(value: string): false | number | string | undefined {
-  const text = value.trim().toLowerCase();
-  if (text === '' || text === 'false' || text === '0') return false;
-  if (text === 'true') return 1;
-  if (/^\d{1,2}$/.test(text)) return Number(text);
-  const entries = text.split(',').map((entry) => entry.trim());
-  const valid = entries.every((entry) => {
-    const [address, bits, extra] = entry.split('/');
-    const family = isIP(address ?? '');
-    if (!family || extra !== undefined) return false;
-    return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
-  });
-  return valid ? entries.join(',') : undefined;
-}
 
 /** Every variable the auth-service reads, validated once at start. */
 export const authConfigSchema = commonEnv
@@ -27,25 +11,7 @@ export const authConfigSchema = commonEnv
       .url()
       .default('postgresql://postgres:postgres@127.0.0.1:5432/auth_db')
       .describe('Postgres URL of auth_db'),
-    AUTH_TRUST_PROXY: z
-      .string()
-      .default('false')
-      .transform((value, context) => {
-        const trust = parseTrustProxy(value);
-        if (trust === undefined) {
-          context.addIssue({
-            code: 'custom',
-            message: 'false, true, a number of proxy hops, or a list of proxy IPs/CIDRs',
-          });
-          return z.NEVER;
-        }
-        return trust;
-      })
-      .describe(
-        'Behind proxies, which X-Forwarded-For entries to believe: a number of hops (true = 1: the load balancer or ' +
-          "API Gateway in front), or a comma-separated list of the proxies' IPs/CIDRs. Never the whole header: its " +
-          'left part is written by the client. Every rate limit and the audit log use the address it resolves',
-      ),
+    AUTH_TRUST_PROXY: trustProxySetting(),
     AUTH_ISSUER: z
       .string()
       .min(1)
@@ -124,18 +90,98 @@ export const authConfigSchema = commonEnv
         "How long a claimed row stays reserved for the relay that claimed it; a crashed relay's rows are " +
           'taken over after this. Must exceed twice OUTBOX_RELAY_PUBLISH_TIMEOUT_MS',
       ),
+    AUTH_REGISTRATION_ENUMERATION: z
+      .enum(['reveal', 'conceal'])
+      .default('reveal')
+      .describe(
+        'What registering a taken email answers. reveal: 409 EMAIL_TAKEN, and a new account gets 201 with a session. ' +
+          'conceal: 202 for both, alike and at the same time; the new account gets its verification mail, the owner ' +
+          'of the taken email a mail saying someone tried; clients sign in afterwards (see docs/security.md)',
+      ),
+    // Abuse limits. Per client IP (the address AUTH_TRUST_PROXY resolves), counted on every request of
+    // the route whatever its answer (a 400 or a 409 costs a point too: probing is what they limit).
+    AUTH_RATE_LIMIT_DEFAULT: rateLimitSetting(
+      'Requests per client IP to any auth-service route without a limit of its own',
+      {
+        production: '300/1m',
+        development: '3000/1m',
+      },
+    ),
+    AUTH_RATE_LIMIT_REGISTER: rateLimitSetting('Registrations (POST /auth/register) per client IP', {
+      production: '10/10m',
+      development: '1000/10m',
+    }),
+    AUTH_RATE_LIMIT_LOGIN: rateLimitSetting('Logins (POST /auth/login) per client IP', {
+      production: '30/1m',
+      development: '1000/1m',
+    }),
+    AUTH_RATE_LIMIT_REFRESH: rateLimitSetting('Token refreshes (POST /auth/refresh) per client IP', {
+      production: '60/1m',
+      development: '1000/1m',
+    }),
+    AUTH_RATE_LIMIT_PASSWORD_FORGOT: rateLimitSetting(
+      'Password-reset requests (POST /auth/password/forgot) per client IP',
+      {
+        production: '5/15m',
+        development: '1000/15m',
+      },
+    ),
+    AUTH_RATE_LIMIT_PASSWORD_RESET: rateLimitSetting('Password resets (POST /auth/password/reset) per client IP', {
+      production: '10/15m',
+      development: '1000/15m',
+    }),
+    AUTH_RATE_LIMIT_PASSWORD_CHANGE: rateLimitSetting('Password changes (POST /auth/password/change) per client IP', {
+      production: '10/15m',
+      development: '1000/15m',
+    }),
+    AUTH_RATE_LIMIT_EMAIL_VERIFICATION: rateLimitSetting(
+      'Verification mails asked for (POST /auth/email/verification) per client IP',
+      { production: '5/15m', development: '1000/15m' },
+    ),
+    AUTH_RATE_LIMIT_EMAIL_VERIFY: rateLimitSetting('Email verifications (POST /auth/email/verify) per client IP', {
+      production: '20/15m',
+      development: '1000/15m',
+    }),
+    AUTH_RATE_LIMIT_ACCOUNT_DELETE: rateLimitSetting('Account deletions (DELETE /auth/me) per client IP', {
+      production: '5/15m',
+      development: '1000/15m',
+    }),
+    // The lockout policy: per account (the normalised email, known or not), whatever the client IP.
     LOGIN_LOCKOUT_THRESHOLD: z.coerce
       .number()
       .int()
       .min(1)
       .default(5)
-      .describe('Failed logins of one account (within 15 min) before it is locked'),
+      .describe('Failed logins of one account within LOGIN_LOCKOUT_WINDOW_SECONDS before it is locked'),
+    LOGIN_LOCKOUT_WINDOW_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .default(15 * 60)
+      .describe('The window in which failed logins of one account are counted (15 min)'),
     LOGIN_LOCKOUT_BASE_SECONDS: z.coerce
       .number()
       .int()
       .min(1)
       .default(60)
-      .describe('First lockout duration; doubles with each further lockout within 24 h (capped at 1 h)'),
+      .describe(
+        'First lockout duration; doubles with each further lockout within LOGIN_LOCKOUT_HISTORY_SECONDS, ' +
+          'up to LOGIN_LOCKOUT_MAX_SECONDS',
+      ),
+    LOGIN_LOCKOUT_MAX_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .default(60 * 60)
+      .describe(
+        'Longest lockout (1 h). Locks are temporary by design: a permanent one would let anyone lock out anyone',
+      ),
+    LOGIN_LOCKOUT_HISTORY_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .default(24 * 60 * 60)
+      .describe('How long earlier lockouts of an account count towards a longer next one (24 h)'),
   })
   .refine((config) => config.NODE_ENV !== 'production' || config.AUTH_SIGNING_KEYS, {
     path: ['AUTH_SIGNING_KEYS'],
@@ -144,6 +190,10 @@ export const authConfigSchema = commonEnv
   .refine((config) => config.OUTBOX_RELAY_LEASE_SECONDS * 1000 > 2 * config.OUTBOX_RELAY_PUBLISH_TIMEOUT_MS, {
     path: ['OUTBOX_RELAY_LEASE_SECONDS'],
     message: 'must exceed twice OUTBOX_RELAY_PUBLISH_TIMEOUT_MS, so that a row is marked before its lease runs out',
+  })
+  .refine((config) => config.LOGIN_LOCKOUT_MAX_SECONDS >= config.LOGIN_LOCKOUT_BASE_SECONDS, {
+    path: ['LOGIN_LOCKOUT_MAX_SECONDS'],
+    message: 'must be at least LOGIN_LOCKOUT_BASE_SECONDS',
   })
   .refine((config) => !config.AUTH_BOOTSTRAP_ADMIN_EMAIL === !config.AUTH_BOOTSTRAP_ADMIN_PASSWORD, {
     path: ['AUTH_BOOTSTRAP_ADMIN_PASSWORD'],

@@ -9,6 +9,7 @@ import type { AccessTokens, SigningKeys } from '../modules/tokens';
 import type { AuthAwsClients } from './awsClients';
 import type { AuthConfig } from './config';
 import type { Database } from './database';
+import type { DeferredWork } from './deferredWork';
 
 /** Everything the auth-service's modules use, created once in buildApp (app.context). */
 export interface AuthContext {
@@ -31,4 +32,6 @@ export interface AuthContext {
   userEventsTopicArn: () => Promise<string>;
   /** Asks the in-process relay to publish soon (after a commit that wrote events). */
   nudgeRelay: () => void;
+  /** Work done after the answer has left (forgot-password, a concealed registration): its timing tells nothing. */
+  deferred: DeferredWork;
 }

@@ -1,4 +1,5 @@
-import { commonEnv, loadConfigOrExit } from '@platform/shared/config';
+import { commonEnv, loadConfigOrExit, trustProxySetting } from '@platform/shared/config';
+import { rateLimitSetting } from '@platform/shared/rateLimits';
 import { z } from 'zod';
 
 /** Every variable the user-service reads, validated once at start (userConfigSchema). */
@@ -9,6 +10,18 @@ const userEnv = commonEnv.extend({
     .url()
     .default('postgresql://postgres:postgres@127.0.0.1:5432/user_db')
     .describe('Postgres URL of user_db'),
+  USER_TRUST_PROXY: trustProxySetting(),
+  USER_RATE_LIMIT_PER_USER: rateLimitSetting(
+    'Requests per user (the subject of a valid access token) to any /users route',
+    {
+      production: '300/1m',
+      development: '3000/1m',
+    },
+  ),
+  USER_RATE_LIMIT_PER_IP: rateLimitSetting(
+    'Requests per client IP (the address USER_TRUST_PROXY resolves) to any /users route without a valid access token',
+    { production: '60/1m', development: '1000/1m' },
+  ),
   AUTH_JWKS_URL: z
     .url()
     .default('http://127.0.0.1:3001/.well-known/jwks.json')

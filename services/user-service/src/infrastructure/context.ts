@@ -21,6 +21,6 @@ export interface UserContext {
   /** One handler core per queue: the long-running workers and the Lambda SQS handlers run these. */
   queueHandlers: Record<QueueName, QueueBatchHandler>;
   observe: HandlerObserver;
-  /** Bearer-token preHandler of every /users route (sets request.principal). */
+  /** Bearer-token check of every /users route (sets request.principal), within the per-user and per-IP budgets. */
   authenticate: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
 }

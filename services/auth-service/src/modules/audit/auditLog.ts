@@ -5,6 +5,7 @@ import type { Prisma, Tx } from '../../infrastructure/database';
 /** Security facts worth an audit row. Values are stable: admins filter on them. */
 export const auditEvents = [
   'user_registered',
+  'registration_with_taken_email',
   'login_succeeded',
   'login_failed',
   'account_locked',

@@ -28,7 +28,7 @@ export function registerLoginRoute(app: BaseApp, deps: AuthContext) {
         response: { 200: sessionResponse },
         errors: ['INVALID_CREDENTIALS', 'ACCOUNT_DEACTIVATED', 'ACCOUNT_LOCKED'],
       }),
-      config: { rateLimit: { points: 30, durationSeconds: 60 } },
+      config: { rateLimit: deps.config.AUTH_RATE_LIMIT_LOGIN },
     },
     async (request) => {
       const { email, password } = request.body;

@@ -40,7 +40,7 @@ export function registerMeRoutes(app: BaseApp, deps: AuthContext) {
         response: { 204: noContent },
         errors: ['INVALID_PASSWORD'],
       }),
-      config: { rateLimit: { points: 5, durationSeconds: 900 } },
+      config: { rateLimit: deps.config.AUTH_RATE_LIMIT_ACCOUNT_DELETE },
     },
     async (request, reply) => {
       const { password } = request.body;

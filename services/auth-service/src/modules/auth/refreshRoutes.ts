@@ -28,7 +28,7 @@ export function registerRefreshRoutes(app: BaseApp, deps: AuthContext) {
         response: { 200: sessionResponse },
         errors: ['INVALID_REFRESH_TOKEN'],
       }),
-      config: { rateLimit: { points: 60, durationSeconds: 60 } },
+      config: { rateLimit: deps.config.AUTH_RATE_LIMIT_REFRESH },
     },
     async (request) => {
       const { refreshToken } = request.body;

@@ -25,7 +25,7 @@ export function registerEmailRoutes(app: BaseApp, deps: AuthContext) {
         response: { 202: acceptedResponse },
         errors: ['EMAIL_ALREADY_VERIFIED'],
       }),
-      config: { rateLimit: { points: 5, durationSeconds: 900 } },
+      config: { rateLimit: deps.config.AUTH_RATE_LIMIT_EMAIL_VERIFICATION },
     },
     async (request, reply) => {
       const user = await loadActiveUser(deps.prisma, request);
@@ -49,7 +49,7 @@ export function registerEmailRoutes(app: BaseApp, deps: AuthContext) {
         response: { 200: userViewSchema },
         errors: ['INVALID_ONE_TIME_TOKEN'],
       }),
-      config: { rateLimit: { points: 20, durationSeconds: 900 } },
+      config: { rateLimit: deps.config.AUTH_RATE_LIMIT_EMAIL_VERIFY },
     },
     async (request) => {
       const { token } = request.body;

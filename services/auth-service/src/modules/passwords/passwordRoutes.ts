@@ -1,7 +1,7 @@
 import { acceptedResponse, badRequest, type BaseApp, noContent } from '@platform/shared/http';
 import type { AuthContext } from '../../infrastructure/context';
 import { authRoute } from '../../infrastructure/routeDocs';
-import { contextOf, recordAudit } from '../audit';
+import { contextOf, recordAudit, type RequestContext } from '../audit';
 import { enqueueUserEvent } from '../outbox';
 import { changePasswordBody, forgotPasswordBody, resetPasswordBody } from './passwordSchemas';
 import { endSessions, revokeAllOfUser } from '../sessions';
@@ -24,30 +24,14 @@ export function registerPasswordRoutes(app: BaseApp, deps: AuthContext) {
         body: forgotPasswordBody,
         response: { 202: acceptedResponse },
       }),
-      config: { rateLimit: { points: 5, durationSeconds: 900 } },
+      config: { rateLimit: deps.config.AUTH_RATE_LIMIT_PASSWORD_FORGOT },
     },
     async (request, reply) => {
       const { email } = request.body;
       const context = contextOf(request);
-      // The same answer and the same kind of work whether or not the account exists.
-      const token = generateOpaqueToken();
-      await deps.prisma.$transaction(async (tx) => {
-        const user = await findUserByEmail(tx, email);
-        if (!user || user.status !== 'active' || !user.email) return;
-        const { expiresAt } = await issueOneTimeToken(tx.passwordResetToken, {
-          userId: user.id,
-          ttlMs: PASSWORD_RESET_TTL_MS,
-          token,
-        });
-        await enqueueUserEvent(tx, {
-          type: 'user.password.reset.requested',
-          user,
-          correlationId: context.correlationId,
-          payload: { email: user.email, displayName: user.displayName, token, expiresAt: expiresAt.toISOString() },
-        });
-        await recordAudit(tx, context, { event: 'password_reset_requested', userId: user.id });
-      });
-      deps.nudgeRelay();
+      // The answer leaves before the account is even looked up: the same answer, at the same time,
+      // whether or not the account exists. The token and its mail follow.
+      deps.deferred.afterResponse(reply, 'password reset request', () => requestPasswordReset(deps, email, context));
       return reply.code(202).send({ status: 'accepted' as const });
     },
   );
@@ -65,7 +49,7 @@ export function registerPasswordRoutes(app: BaseApp, deps: AuthContext) {
         response: { 204: noContent },
         errors: ['INVALID_ONE_TIME_TOKEN'],
       }),
-      config: { rateLimit: { points: 10, durationSeconds: 900 } },
+      config: { rateLimit: deps.config.AUTH_RATE_LIMIT_PASSWORD_RESET },
     },
     async (request, reply) => {
       const { token, password } = request.body;
@@ -108,7 +92,7 @@ export function registerPasswordRoutes(app: BaseApp, deps: AuthContext) {
         response: { 204: noContent },
         errors: ['INVALID_CURRENT_PASSWORD'],
       }),
-      config: { rateLimit: { points: 10, durationSeconds: 900 } },
+      config: { rateLimit: deps.config.AUTH_RATE_LIMIT_PASSWORD_CHANGE },
     },
     async (request, reply) => {
       const { currentPassword, newPassword } = request.body;
@@ -134,4 +118,27 @@ export function registerPasswordRoutes(app: BaseApp, deps: AuthContext) {
       return reply.code(204).send(null);
     },
   );
+}
+
+/** The reset token and its mail for an active account with this email; nothing for any other. */
+async function requestPasswordReset(deps: AuthContext, email: string, context: RequestContext) {
+  const token = generateOpaqueToken();
+  const mailed = await deps.prisma.$transaction(async (tx) => {
+    const user = await findUserByEmail(tx, email);
+    if (!user || user.status !== 'active' || !user.email) return false;
+    const { expiresAt } = await issueOneTimeToken(tx.passwordResetToken, {
+      userId: user.id,
+      ttlMs: PASSWORD_RESET_TTL_MS,
+      token,
+    });
+    await enqueueUserEvent(tx, {
+      type: 'user.password.reset.requested',
+      user,
+      correlationId: context.correlationId,
+      payload: { email: user.email, displayName: user.displayName, token, expiresAt: expiresAt.toISOString() },
+    });
+    await recordAudit(tx, context, { event: 'password_reset_requested', userId: user.id });
+    return true;
+  });
+  if (mailed) deps.nudgeRelay();
 }

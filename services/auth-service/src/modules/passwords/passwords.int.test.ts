@@ -7,6 +7,7 @@ import {
   startTestApp,
   type TestApp,
   uniqueEmail,
+  whileTableLocked,
 } from '../../../test/testApp';
 
 let t: TestApp;
@@ -17,19 +18,46 @@ afterAll(() => t?.close());
 
 const newPassword = 'amber-meadow-compass-77';
 
+/** POST /auth/password/forgot, then the work it does after answering. */
+async function forgot(email: string) {
+  const response = await call(t, 'POST', '/auth/password/forgot', { body: { email } });
+  await t.app.context.deferred.settled();
+  return response;
+}
+
 describe('forgot and reset', () => {
   it('answers 202 alike for known and unknown emails, and mails only the known one', async () => {
     const { email, session } = await makeUser(t);
-    const known = await call(t, 'POST', '/auth/password/forgot', { body: { email } });
-    const unknown = await call(t, 'POST', '/auth/password/forgot', { body: { email: uniqueEmail() } });
+    const known = await forgot(email);
+    const unknown = await forgot(uniqueEmail());
     expect([known.statusCode, unknown.statusCode]).toEqual([202, 202]);
     expect(unknown.body).toBe(known.body);
     expect(await outboxTypesOf(t, session.user.id)).toContain('user.password.reset.requested');
   });
 
+  it('answers before looking the account up, known or not: its timing cannot tell them apart', async () => {
+    const { email, session } = await makeUser(t);
+    const stranger = uniqueEmail();
+    const [known, unknown] = await whileTableLocked(t, 'users', async () => [
+      await call(t, 'POST', '/auth/password/forgot', { body: { email } }),
+      await call(t, 'POST', '/auth/password/forgot', { body: { email: stranger } }),
+    ]);
+    expect([known.statusCode, unknown.statusCode]).toEqual([202, 202]);
+    expect(unknown.body).toBe(known.body);
+    expect(Object.keys(unknown.headers).sort()).toEqual(Object.keys(known.headers).sort());
+    await t.app.context.deferred.settled();
+    // The work happened afterwards, and only the known account got a token.
+    expect(await outboxTypesOf(t, session.user.id)).toContain('user.password.reset.requested');
+    expect(
+      await t.app.context.prisma.securityAuditLog.count({
+        where: { event: 'password_reset_requested', userId: session.user.id },
+      }),
+    ).toBe(1);
+  });
+
   it('resets with the mailed token: 204, every session revoked, old password dead, token single-use', async () => {
     const { email, password, session } = await makeUser(t);
-    await call(t, 'POST', '/auth/password/forgot', { body: { email } });
+    await forgot(email);
     const token = await latestMailToken(t, session.user.id, 'user.password.reset.requested');
     const reset = await call(t, 'POST', '/auth/password/reset', { body: { token, password: newPassword } });
     expect(reset.statusCode).toBe(204);
@@ -45,9 +73,9 @@ describe('forgot and reset', () => {
 
   it('invalidates an earlier reset token when a new one is requested', async () => {
     const { email, session } = await makeUser(t);
-    await call(t, 'POST', '/auth/password/forgot', { body: { email } });
+    await forgot(email);
     const first = await latestMailToken(t, session.user.id, 'user.password.reset.requested');
-    await call(t, 'POST', '/auth/password/forgot', { body: { email } });
+    await forgot(email);
     const response = await call(t, 'POST', '/auth/password/reset', { body: { token: first, password: newPassword } });
     expect(response.json().error.code).toBe('INVALID_TOKEN');
   });

@@ -1,26 +1,36 @@
 import { cappedBackoff } from '@platform/shared/retry';
 import type { Redis } from '@platform/shared/redis';
+import { createLimiter } from '@platform/shared/rateLimits';
 import { RateLimiterRes } from 'rate-limiter-flexible';
 import type { AuthConfig } from '../../infrastructure/config';
-import { createLimiter } from './rateLimits';
-
-const failureWindowSeconds = 15 * 60;
-const lockoutMemorySeconds = 24 * 60 * 60;
-const maxLockoutSeconds = 60 * 60;
 
 /**
- * Per-account lockout: after LOGIN_LOCKOUT_THRESHOLD failures within 15 minutes the account is
- * locked for LOGIN_LOCKOUT_BASE_SECONDS, doubling with each lockout in the last 24 h (max 1 h).
+ * Per-account lockout: after LOGIN_LOCKOUT_THRESHOLD failures within LOGIN_LOCKOUT_WINDOW_SECONDS
+ * (15 min) the account is locked for LOGIN_LOCKOUT_BASE_SECONDS, doubling with each lockout within
+ * LOGIN_LOCKOUT_HISTORY_SECONDS (24 h), up to LOGIN_LOCKOUT_MAX_SECONDS (1 h).
  * Keyed by the normalised email, known or not, so that locking reveals nothing about existence.
  * Temporary by design: a permanent lock would let anyone lock out any user.
  */
 export function createLoginLockout(
   redis: Redis,
-  config: Pick<AuthConfig, 'LOGIN_LOCKOUT_THRESHOLD' | 'LOGIN_LOCKOUT_BASE_SECONDS'>,
+  config: Pick<
+    AuthConfig,
+    | 'LOGIN_LOCKOUT_THRESHOLD'
+    | 'LOGIN_LOCKOUT_WINDOW_SECONDS'
+    | 'LOGIN_LOCKOUT_BASE_SECONDS'
+    | 'LOGIN_LOCKOUT_MAX_SECONDS'
+    | 'LOGIN_LOCKOUT_HISTORY_SECONDS'
+  >,
 ) {
   const threshold = config.LOGIN_LOCKOUT_THRESHOLD;
-  const failures = createLimiter(redis, 'login-failures', { points: threshold, durationSeconds: failureWindowSeconds });
-  const lockouts = createLimiter(redis, 'login-lockouts', { points: 1_000, durationSeconds: lockoutMemorySeconds });
+  const failures = createLimiter(redis, 'login-failures', {
+    points: threshold,
+    durationSeconds: config.LOGIN_LOCKOUT_WINDOW_SECONDS,
+  });
+  const lockouts = createLimiter(redis, 'login-lockouts', {
+    points: 1_000,
+    durationSeconds: config.LOGIN_LOCKOUT_HISTORY_SECONDS,
+  });
 
   return {
     /** Seconds until the account may try again, or 0 when it is not locked. */
@@ -37,7 +47,7 @@ export function createLoginLockout(
       });
       if (state.consumedPoints < threshold) return 0;
       const { consumedPoints: lockoutsToday } = await lockouts.consume(account);
-      const seconds = cappedBackoff(lockoutsToday, config.LOGIN_LOCKOUT_BASE_SECONDS, maxLockoutSeconds);
+      const seconds = cappedBackoff(lockoutsToday, config.LOGIN_LOCKOUT_BASE_SECONDS, config.LOGIN_LOCKOUT_MAX_SECONDS);
       await failures.block(account, seconds);
       return seconds;
     },

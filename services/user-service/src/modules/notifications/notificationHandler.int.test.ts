@@ -36,6 +36,18 @@ describe('notification consumer', () => {
     });
   });
 
+  it('tells the owner of a taken email that someone tried to register with it, with no token', async () => {
+    const mailbox = createMailbox();
+    const event = makeEvent('user.registration.attempted', randomUUID(), 3, { displayName: 'Grace' });
+    expect(await handlerWith(mailbox)(asQueueMessage(event))).toEqual({ action: 'acknowledge', outcome: 'sent' });
+    const [mail] = mailbox.mails;
+    expect(mail).toMatchObject({ id: event.id, to: event.payload.email, subject: 'You already have an account' });
+    expect(mail!.text).toMatch(/^Hello Grace,/);
+    expect(mail!.text).toContain('You already have one, so nothing was created.');
+    expect(mail!.text).not.toContain('token=');
+    expect(mail!.html).not.toContain('<a href=');
+  });
+
   it('sends one mail per event even when SQS delivers it twice, or twice at once', async () => {
     const mailbox = createMailbox();
     const handle = handlerWith(mailbox);

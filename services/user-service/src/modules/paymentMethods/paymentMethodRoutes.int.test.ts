@@ -62,22 +62,44 @@ describe('payment methods', () => {
   });
 
   it.each([
-    ['in the token', { token: '4242424242424242' }],
-    ['spaced out in the token', { token: 'tok 4242 4242 4242 4242' }],
-    ['in last4', { last4: '5555555555554444' }],
-    ['as a number', { last4: 4242424242424242 }],
-    ['in an extra field', { number: '378282246310005' }],
-  ])('400 CARD_NUMBER_REJECTED for a full card number %s, without echoing it', async (_where, overrides) => {
+    ['in the token', { token: '4242424242424242' }, 'body.token'],
+    ['spaced out in the token', { token: 'tok 4242 4242 4242 4242' }, 'body.token'],
+    ['dotted in the token', { token: 'tok.4111.1111.1111.1111' }, 'body.token'],
+    ['in the provider, grouped by underscores', { provider: 'stripe_4111_1111_1111_1111' }, 'body.provider'],
+    ['in the provider, grouped by dashes', { provider: 'x4111-1111-1111-1111' }, 'body.provider'],
+    ['in last4', { last4: '5555555555554444' }, 'body.last4'],
+    ['as a number', { last4: 4242424242424242 }, 'body.last4'],
+    ['in an extra field, grouped by slashes', { number: '3782/822463/10005' }, 'body.number'],
+  ])(
+    '400 CARD_NUMBER_REJECTED naming the field for a full card number %s, without echoing it',
+    async (_where, overrides, field) => {
+      const user = await givenUser(t);
+      const response = await t.inject({
+        method: 'POST',
+        url: '/users/me/payment-methods',
+        headers: user.auth,
+        payload: makeCard(overrides),
+      });
+      expect(response.statusCode).toBe(400);
+      expect(response.json().error).toMatchObject({ code: 'CARD_NUMBER_REJECTED', details: [{ field }] });
+      expect(response.body.replace(/\D/g, '')).not.toMatch(/\d{13}/);
+      const { items } = (
+        await t.inject({ method: 'GET', url: '/users/me/payment-methods', headers: user.auth })
+      ).json();
+      expect(items).toEqual([]);
+    },
+  );
+
+  it('refuses a card number in the query string too', async () => {
     const user = await givenUser(t);
     const response = await t.inject({
       method: 'POST',
-      url: '/users/me/payment-methods',
+      url: '/users/me/payment-methods?note=4111:1111:1111:1111',
       headers: user.auth,
-      payload: makeCard(overrides),
+      payload: makeCard(),
     });
     expect(response.statusCode).toBe(400);
-    expect(response.json().error.code).toBe('CARD_NUMBER_REJECTED');
-    expect(response.body).not.toMatch(/\d{13}/);
+    expect(response.json().error.details).toEqual([expect.objectContaining({ field: 'querystring.note' })]);
   });
 
   it('400 for an expired card or bad fields, 409 for the same token twice', async () => {

@@ -4,7 +4,7 @@ import type { Database } from '../../infrastructure/database';
 import { userRoute } from '../../infrastructure/routeDocs';
 import { clearDefault, promoteNewestToDefault } from '../defaults';
 import { lockActiveProfile, principalOf, type ProfileCache, requireActiveProfile } from '../profiles';
-import { valueContainsCardNumber } from './cardNumberDetector';
+import { fieldsWithCardNumbers } from './cardNumberDetector';
 import {
   createPaymentMethodBodySchema,
   paymentMethodIdParamsSchema,
@@ -17,12 +17,21 @@ const MAX_PAYMENT_METHODS = 10;
 const tags = ['payment methods'] as const;
 const paymentMethodNotFound = () => notFound('PAYMENT_METHOD_NOT_FOUND', 'no such payment method');
 
-/** Runs before validation, so a PAN is refused with one clear code and never echoed in field details. */
-async function refuseCardNumbers(request: { body: unknown }) {
-  if (valueContainsCardNumber(request.body)) {
+/**
+ * Runs before validation, on every string the client sent (body, query, path; keys included), so a
+ * PAN is refused with one clear code naming the fields, and never echoed in validation details.
+ */
+async function refuseCardNumbers(request: { body: unknown; query: unknown; params: unknown }) {
+  const fields = [
+    ...fieldsWithCardNumbers(request.params, ['params']),
+    ...fieldsWithCardNumbers(request.query, ['querystring']),
+    ...fieldsWithCardNumbers(request.body, ['body']),
+  ];
+  if (fields.length > 0) {
     throw badRequest(
       'CARD_NUMBER_REJECTED',
-      'full card numbers are not accepted; send the token from the payment provider',
+      `full card numbers are not accepted (${fields.join(', ')}); send the token from the payment provider`,
+      fields.map((field) => ({ field, message: 'looks like a full card number' })),
     );
   }
 }
