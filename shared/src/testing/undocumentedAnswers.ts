@@ -11,7 +11,8 @@ export function failOnUndocumentedAnswers(app: FastifyInstance): void {
   const problems = new Set<string>();
   app.addHook('onSend', async (request, reply, payload) => {
     const responses = request.routeOptions.schema?.response as Record<string, unknown> | undefined;
-    if (!responses) return payload;
+    // A client that went away (a body sent too slowly, cut off by the server's 408) gets no answer at all.
+    if (!responses || request.raw.destroyed) return payload;
     const route = `${request.method} ${request.routeOptions.url}`;
     const schema = responses[String(reply.statusCode)];
     if (!schema) {

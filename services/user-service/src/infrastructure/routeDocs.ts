@@ -25,10 +25,11 @@ export const userErrorCodes = {
 
 /**
  * Route documentation of the user-service: every route needs a Bearer token and the caller's
- * active profile (404 before the profile exists, 403 once deactivated or deleted).
+ * active profile (404 before the profile exists, 403 once deactivated or deleted), and is rate
+ * limited per user (per client address without a valid token).
  */
 export const userRoute = routeDocs(userErrorCodes, {
-  everyRoute: ['PROFILE_NOT_FOUND', 'PROFILE_DEACTIVATED', 'PROFILE_DELETED'],
+  everyRoute: ['PROFILE_NOT_FOUND', 'PROFILE_DEACTIVATED', 'PROFILE_DELETED', 'RATE_LIMITED'],
 });
 
 /** The tags of the user-service's routes, in the reference's order. */
