@@ -159,6 +159,9 @@ export async function startProductionHostStack(options: {
         SMTP_URL: smtp.url,
         ...commonServiceEnv(),
         ...(await productionSecrets()),
+        // Production serves no API reference by default (API_DOCS=off, proven by the transport tests); the
+        // scenario turns it on to check that what ships can serve it (Scalar's script inside the bundle and zip).
+        API_DOCS: 'on',
         // A poison message reaches its DLQ after maxReceiveCount receives in seconds, not minutes.
         USER_QUEUE_RETRY_BASE_SECONDS: '1',
         USER_QUEUE_RETRY_MAX_SECONDS: '2',
