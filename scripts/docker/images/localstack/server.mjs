@@ -7,7 +7,10 @@
 //   GET /_localstack/init[/STAGE] {"completed": bool, "scripts": [{"stage", "name", "state"}]}
 //   /etc/localstack/init/ready.d/*.sh run in name order once SNS/SQS answer (state RUNNING,
 //   then SUCCESSFUL or ERROR), with `awslocal` on PATH.
-// PERSISTENCE=1 keeps fauxqs's state (SQLite) in /var/lib/localstack/fauxqs across restarts.
+// State lives in memory, as in the community image (which ignores PERSISTENCE, a Pro feature). fauxqs's
+// own SQLite persistence is not used: with it, ChangeMessageVisibility(Batch) answers MessageNotInflight /
+// ReceiptHandleIsInvalid and the message drops out of the queue's counts (fauxqs 2.4.1, seen here),
+// which broke the workers' retry delays and the DLQ tooling's peek. STANDIN_PERSISTENCE=1 turns it on.
 import { spawn } from 'node:child_process';
 import { accessSync, constants, mkdirSync, readdirSync } from 'node:fs';
 import http from 'node:http';
@@ -18,7 +21,7 @@ const VERSION = '4.14.0';
 const port = Number(process.env.GATEWAY_LISTEN?.split(':').pop() || 4566);
 const stages = ['BOOT', 'START', 'READY', 'SHUTDOWN'];
 const initRoot = process.env.LOCALSTACK_INIT_DIR || '/etc/localstack/init';
-const persistence = ['1', 'true'].includes(String(process.env.PERSISTENCE).toLowerCase());
+const persistence = ['1', 'true'].includes(String(process.env.STANDIN_PERSISTENCE).toLowerCase());
 const dataDir = persistence ? join(process.env.LOCALSTACK_VOLUME_DIR || '/var/lib/localstack', 'fauxqs') : undefined;
 
 /** @type {Array<{stage: string, name: string, state: string}>} */
