@@ -42,7 +42,7 @@ export async function buildApp(deps: AuthAppDeps = {}): Promise<AuthApp> {
       version: '0.1.0',
       description: 'Accounts, tokens and roles; publishes user lifecycle events',
       logLevel: config.LOG_LEVEL,
-      prettyLogs: config.NODE_ENV === 'development' && process.stdout.isTTY,
+      prettyLogs: config.NODE_ENV === 'development',
       trustProxy: config.AUTH_TRUST_PROXY,
     },
 

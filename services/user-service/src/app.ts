@@ -45,7 +45,7 @@ export async function buildApp(deps: UserAppDeps = {}): Promise<UserApp> {
       version: '0.1.0',
       description: 'Profiles, addresses, payment methods, preferences and wishlist',
       logLevel: config.LOG_LEVEL,
-      prettyLogs: config.NODE_ENV === 'development' && process.stdout.isTTY,
+      prettyLogs: config.NODE_ENV === 'development',
     },
 
     context(scope) {

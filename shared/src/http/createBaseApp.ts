@@ -3,22 +3,27 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import {
   jsonSchemaTransform,
   serializerCompiler,
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import pino, { type DestinationStream } from 'pino';
 import type { Registry } from 'prom-client';
 import { loggerOptions } from '../logging/logger';
 import { registerErrorHandling } from './errorHandler';
 import { registerTextSafety } from './textSafety';
 import { registerMetrics } from './metrics';
-
-export const REQUEST_ID_HEADER = 'x-request-id';
-export const CORRELATION_ID_HEADER = 'x-correlation-id';
-const safeId = /^[A-Za-z0-9._:-]{1,128}$/;
+import {
+  CORRELATION_ID_HEADER,
+  correlationIdOf,
+  givenRequestId,
+  lazyRequestLoggers,
+  registerRequestLogging,
+  REQUEST_ID_HEADER,
+} from './requestLogging';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -36,23 +41,29 @@ export interface BaseAppOptions {
   description: string;
   logLevel: string;
   prettyLogs?: boolean;
+  /** Where log lines go instead of stdout (tests read them). */
+  logDestination?: DestinationStream;
   /** Behind proxies: how many X-Forwarded-For hops (or which proxy addresses) to believe for the client IP. */
   trustProxy?: boolean | number | string;
 }
 
 /**
  * The Fastify instance both services start from: zod validation and OpenAPI from the same schemas
- * (/docs, /docs/json), request and correlation ids in every log line and response, the shared
- * error shape, and Prometheus metrics. The service adds its routes and health checks.
+ * (/docs, /docs/json), request and correlation ids in every log line and response, one log line per
+ * request (none for health probes), the shared error shape, and Prometheus metrics. The service
+ * adds its routes and health checks.
  */
 export async function createBaseApp(options: BaseAppOptions) {
+  const logging = loggerOptions({ service: options.service, level: options.logLevel, pretty: options.prettyLogs });
   const app = Fastify({
-    logger: loggerOptions({ service: options.service, level: options.logLevel, pretty: options.prettyLogs }),
+    ...(options.logDestination
+      ? { loggerInstance: pino(logging, options.logDestination) as FastifyBaseLogger }
+      : { logger: logging }),
+    // One line per request (registerRequestLogging) instead of Fastify's two, and no pino child per request.
+    logController: new LogController({ disableRequestLogging: true }),
+    childLoggerFactory: lazyRequestLoggers,
     requestIdHeader: false,
-    genReqId: (request) => {
-      const given = request.headers[REQUEST_ID_HEADER];
-      return typeof given === 'string' && safeId.test(given) ? given : randomUUID();
-    },
+    genReqId: (request) => givenRequestId(request.headers) ?? randomUUID(),
     // The cast only picks one of Fastify's constructor overloads (it takes each form).
     trustProxy: trustProxyOption(options.trustProxy) as boolean,
     bodyLimit: 64 * 1024,
@@ -64,12 +75,12 @@ export async function createBaseApp(options: BaseAppOptions) {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('correlationId', '');
-  app.addHook('onRequest', async (request, reply) => {
-    const given = request.headers[CORRELATION_ID_HEADER];
-    request.correlationId = typeof given === 'string' && safeId.test(given) ? given : request.id;
-    request.log = request.log.child({ correlationId: request.correlationId });
+  app.addHook('onRequest', (request, reply, done) => {
+    request.correlationId = correlationIdOf(request.headers, request.id);
     reply.header(REQUEST_ID_HEADER, request.id).header(CORRELATION_ID_HEADER, request.correlationId);
+    done();
   });
+  registerRequestLogging(app);
 
   registerErrorHandling(app);
   registerTextSafety(app);

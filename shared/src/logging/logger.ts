@@ -30,7 +30,10 @@ export const redactedPaths = [
 export interface CreateLoggerOptions {
   service: string;
   level?: string;
-  /** Human-readable output for a terminal; JSON otherwise (containers, Lambda). */
+  /**
+   * Human-readable lines (pino-pretty, development); JSON otherwise (production, containers, Lambda).
+   * Falls back to JSON where pino-pretty is not installed (a production bundle run in development).
+   */
   pretty?: boolean;
 }
 
@@ -41,10 +44,27 @@ export function loggerOptions({ service, level = 'info', pretty = false }: Creat
     base: { service },
     redact: { paths: redactedPaths, censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,
-    ...(pretty
-      ? { transport: { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname' } } }
+    ...(pretty && prettyPrinterInstalled()
+      ? {
+          transport: {
+            target: 'pino-pretty',
+            // One line per entry, its fields after the message; `npm run dev` prefixes the service.
+            options: { translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname,service', singleLine: true },
+          },
+        }
       : {}),
   };
+}
+
+function prettyPrinterInstalled(): boolean {
+  try {
+    // A variable, not a literal: bundlers leave the lookup to run time (pino-pretty is a dev dependency).
+    const name = 'pino-pretty';
+    require.resolve(name);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** A pino logger with the service name and secret redaction. */
