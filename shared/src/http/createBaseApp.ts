@@ -10,9 +10,9 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
-import pino, { type DestinationStream } from 'pino';
+import type { DestinationStream } from 'pino';
 import type { Registry } from 'prom-client';
-import { loggerOptions } from '../logging/logger';
+import { createLogger } from '../logging/logger';
 import { registerErrorHandling } from './errorHandler';
 import { registerTextSafety } from './textSafety';
 import { registerMetrics } from './metrics';
@@ -54,11 +54,12 @@ export interface BaseAppOptions {
  * adds its routes and health checks.
  */
 export async function createBaseApp(options: BaseAppOptions) {
-  const logging = loggerOptions({ service: options.service, level: options.logLevel, pretty: options.prettyLogs });
+  const logger = createLogger(
+    { service: options.service, level: options.logLevel, pretty: options.prettyLogs },
+    options.logDestination,
+  );
   const app = Fastify({
-    ...(options.logDestination
-      ? { loggerInstance: pino(logging, options.logDestination) as FastifyBaseLogger }
-      : { logger: logging }),
+    loggerInstance: logger as FastifyBaseLogger,
     // One line per request (registerRequestLogging) instead of Fastify's two, and no pino child per request.
     logController: new LogController({ disableRequestLogging: true }),
     childLoggerFactory: lazyRequestLoggers,

@@ -1,4 +1,4 @@
-import pino, { type Logger, type LoggerOptions } from 'pino';
+import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 
 /**
  * Paths that may carry secrets. pino replaces them before a line is written, so a password,
@@ -37,7 +37,7 @@ export interface CreateLoggerOptions {
   pretty?: boolean;
 }
 
-/** The pino options both services use (Fastify takes options, scripts take a logger). */
+/** The pino options both services use. */
 export function loggerOptions({ service, level = 'info', pretty = false }: CreateLoggerOptions): LoggerOptions {
   return {
     level,
@@ -67,9 +67,20 @@ function prettyPrinterInstalled(): boolean {
   }
 }
 
-/** A pino logger with the service name and secret redaction. */
-export function createLogger(options: CreateLoggerOptions): Logger {
-  return pino(loggerOptions(options));
+/**
+ * A pino logger with the service name and secret redaction, writing to `destination` (tests) or
+ * stdout. Stdout is written asynchronously: lines logged while a write is under way go out together
+ * in the next one (a write per line costs more than the line under load), and what is left is
+ * flushed when the process exits. In Lambda, where a frozen sandbox may never resume, every line is
+ * written before the call returns.
+ */
+export function createLogger(options: CreateLoggerOptions, destination?: DestinationStream): Logger {
+  const pinoOptions = loggerOptions(options);
+  if (pinoOptions.transport) return pino(pinoOptions);
+  return pino(
+    pinoOptions,
+    destination ?? pino.destination({ dest: 1, sync: Boolean(process.env.AWS_LAMBDA_FUNCTION_NAME) }),
+  );
 }
 
 /** A child logger whose every line carries the correlation id of the work it logs. */
