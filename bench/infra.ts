@@ -22,10 +22,17 @@ const REDIS_INDEX = 10;
 
 export type ServiceName = 'auth-service' | 'user-service';
 
+/** Variables BENCH_SERVICE_ENV (a JSON object) sets for both services, for experiments; none by default. */
+function serviceEnvOverrides(): Record<string, string> {
+  return process.env.BENCH_SERVICE_ENV ? (JSON.parse(process.env.BENCH_SERVICE_ENV) as Record<string, string>) : {};
+}
+
 /** How the services run in the bench: what the table header states. */
 export const SERVICE_MODE =
   'each service as `node --import tsx src/server.ts` (its source, no watch), NODE_ENV=production, LOG_LEVEL unset ' +
-  '(info), every tuning variable at its default (no .env read)';
+  '(info), every tuning variable at its default (no .env read)' +
+  (process.env.BENCH_SERVICE_ENV ? `, **except BENCH_SERVICE_ENV=${process.env.BENCH_SERVICE_ENV}**` : '') +
+  (process.env.BENCH_NODE_OPTIONS ? `, **NODE_OPTIONS=${process.env.BENCH_NODE_OPTIONS}**` : '');
 
 export interface QueueUrls {
   url: string;
@@ -130,6 +137,8 @@ export async function startBenchStack(runId: string, logDir: string): Promise<Be
       ...secrets,
       // Profiling: BENCH_NODE_OPTIONS='--cpu-prof --cpu-prof-dir=/tmp/prof' npm run bench -- --only consumer
       ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
+      // Experiments (the table says so): BENCH_SERVICE_ENV='{"ARGON2_MEMORY_KIB":"1024"}' shows a login's cost without argon2.
+      ...serviceEnvOverrides(),
     };
     const profileQueue = queueUrls('user-profile-events');
     const notificationQueue = queueUrls('user-notifications');
