@@ -9,7 +9,7 @@ import { registerAuthMetrics } from './infrastructure/authMetrics';
 import { createAuthAwsClients, type AuthAwsClients } from './infrastructure/awsClients';
 import { loadAuthConfig, type AuthConfig } from './infrastructure/config';
 import type { AuthContext } from './infrastructure/context';
-import { createPrisma, type Database } from './infrastructure/database';
+import { createPool, createPrisma, type Database, type Pool } from './infrastructure/database';
 import { bootstrapAdmin, registerAdminRoutes } from './modules/admin';
 import { registerAsyncApiRoute } from './modules/docs';
 import { registerAuthRoutes } from './modules/auth';
@@ -24,6 +24,7 @@ import { createAccessTokens, loadSigningKeys } from './modules/tokens';
 export interface AuthAppDeps {
   config?: AuthConfig;
   aws?: AuthAwsClients;
+  pool?: Pool;
   prisma?: Database;
   redis?: Redis;
   /** false: no in-process relay (the Lambda HTTP handler; tests that drive the relay themselves). */
@@ -52,9 +53,14 @@ export async function buildApp(deps: AuthAppDeps = {}): Promise<AuthApp> {
         () => createAuthAwsClients({ region: config.AWS_REGION, endpoint: resolveAwsEndpoint(config) }),
         (clients) => clients.destroy(),
       );
+      const pool = scope.own(
+        deps.pool,
+        () => createPool(config),
+        (owned) => owned.end(),
+      );
       const prisma = scope.own(
         deps.prisma,
-        () => createPrisma(config),
+        () => createPrisma(pool, config),
         (db) => db.$disconnect(),
       );
       const redis = scope.own(
@@ -102,6 +108,7 @@ export async function buildApp(deps: AuthAppDeps = {}): Promise<AuthApp> {
       return {
         config,
         aws,
+        pool,
         prisma,
         redis,
         revocations,

@@ -66,3 +66,18 @@ export async function recordAudit(
     })),
   });
 }
+
+/** One audit row's values, for a statement that writes it together with something else (a login's session). */
+export function auditRow(context: RequestContext, entry: AuditEntry) {
+  return {
+    id: uuidv7(),
+    event: entry.event,
+    userId: entry.userId ?? null,
+    actorId: entry.actorId ?? null,
+    ip: context.ip,
+    userAgent: context.userAgent,
+    details: entry.details === undefined ? null : JSON.stringify(entry.details),
+  };
+}
+
+export type AuditRow = ReturnType<typeof auditRow>;
