@@ -23,6 +23,9 @@ export interface Argon2BoundResult {
   elapsedMs: number;
   perSecond: number;
   latencyMs: LatencySummary;
+  latenciesMs: number[];
+  /** CPU time of this process over the measured run (argon2's threads included), ms. */
+  cpuMs: number;
 }
 
 async function main() {
@@ -50,14 +53,18 @@ async function main() {
 
   await concurrent(performance.now() + request.warmupSeconds * 1000);
   const latencies: number[] = [];
+  const cpuBefore = process.cpuUsage();
   const startedAt = performance.now();
   await concurrent(startedAt + request.seconds * 1000, latencies);
   const elapsedMs = performance.now() - startedAt;
+  const cpu = process.cpuUsage(cpuBefore);
   const result: Argon2BoundResult = {
     operations: latencies.length,
     elapsedMs,
     perSecond: perSecond(latencies.length, elapsedMs),
     latencyMs: summarize(latencies),
+    latenciesMs: latencies,
+    cpuMs: (cpu.user + cpu.system) / 1000,
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }

@@ -2,28 +2,48 @@ import os from 'node:os';
 import type { Argon2BoundResult } from './argon2Bound';
 import { argon2Bound, runLoad, type MeasuredLoad } from './baselines';
 import type { BenchStack } from './infra';
+import type { LoadSpec } from './loadClient';
 import { processRssMiB, type ServiceMemory } from './memory';
 import { step } from './progress';
+import { perSecond, summarize, type LatencySummary } from './stats';
 
 /** Requests in flight of the login and register rows. */
 export const AUTH_CONCURRENCY = [2, 8] as const;
+/** Each row alternates bound and service this many times, so that a drift of the machine's load hits both. */
+export const AUTH_ROUNDS = 3;
 const PASSWORD = 'bench-Quokka-password-8812';
 const LOGIN_ACCOUNTS = 8;
 
-/** argon2id alone, the best of running `concurrency` or (if fewer) as many as there are cores at a time. */
-export interface Argon2Bound extends Argon2BoundResult {
+/** argon2id alone: `inFlight` (as many as the row, at most one per core) loops of hash or verify. */
+export interface Argon2Bound {
   inFlight: number;
-  runs: Array<{ inFlight: number; perSecond: number }>;
+  operations: number;
+  perSecond: number;
+  latencyMs: LatencySummary;
+  cpuMsPerOperation: number;
+}
+
+/** The service over the rounds of a row, pooled. */
+export interface AuthLoad {
+  requests: number;
+  perSecond: number;
+  latencyMs: LatencySummary;
+  statuses: Record<string, number>;
+  errors: number;
+  serverCpuMsPerRequest?: number;
 }
 
 export interface AuthRow {
   concurrency: number;
-  service: MeasuredLoad;
+  service: AuthLoad;
   bound: Argon2Bound;
+  /** service / bound of each round, in order. */
+  roundRatios: number[];
 }
 
 export interface AuthResult {
   seconds: number;
+  rounds: number;
   /** The argon2id parameters, read from a hash the service stored. */
   argon2: { memoryCost: number; timeCost: number; parallelism: number };
   login: AuthRow[];
@@ -35,9 +55,10 @@ export interface AuthResult {
 /**
  * Login and register throughput and latency on the auth-service alone (NODE_ENV=production, its
  * in-process outbox relay publishing to the emulator; the user-service not running), at 2 and 8
- * requests in flight from bench/loadClient.ts, each client address its own. Right before each row,
- * its bound: argon2id verify (login) or hash (register) in a process of its own with the parameters
- * read from a hash the service stored.
+ * requests in flight from bench/loadClient.ts, each client address its own. Each row is AUTH_ROUNDS
+ * rounds of: its bound, argon2id verify (login) or hash (register) alone in a process of its own
+ * with the parameters read from a hash the service stored, then the service right after; `seconds`
+ * is shared out over the rounds, and the rounds are pooled.
  */
 export async function authBench(stack: BenchStack, seconds: number): Promise<AuthResult> {
   step('auth: starting the auth-service');
@@ -60,58 +81,96 @@ export async function authBench(stack: BenchStack, seconds: number): Promise<Aut
     }
     const argon2 = await argon2Parameters(stack, accounts[0]!.email);
     step(`auth: argon2id m=${argon2.memoryCost} KiB, t=${argon2.timeCost}, p=${argon2.parallelism} (as stored)`);
+    const roundSeconds = Math.max(2, Math.round(seconds / AUTH_ROUNDS));
 
-    const bound = async (operation: 'hash' | 'verify', concurrency: number): Promise<Argon2Bound> => {
-      const inFlights = [...new Set([Math.min(concurrency, os.availableParallelism()), concurrency])];
-      const runs: Array<Argon2BoundResult & { inFlight: number }> = [];
-      for (const inFlight of inFlights)
-        runs.push({
-          inFlight,
-          ...(await argon2Bound({ operation, concurrency: inFlight, seconds: 5, warmupSeconds: 1, ...argon2 })),
+    const measureRow = async (
+      label: string,
+      operation: 'hash' | 'verify',
+      concurrency: number,
+      requests: LoadSpec['requests'],
+    ): Promise<AuthRow> => {
+      const inFlight = Math.min(concurrency, os.availableParallelism());
+      const bounds: Argon2BoundResult[] = [];
+      const loads: MeasuredLoad[] = [];
+      for (let round = 0; round < AUTH_ROUNDS; round++) {
+        const bound = await argon2Bound({
+          operation,
+          concurrency: inFlight,
+          seconds: roundSeconds,
+          warmupSeconds: 1,
+          ...argon2,
         });
-      const best = runs.reduce((a, b) => (b.perSecond > a.perSecond ? b : a));
-      step(
-        `auth: argon2id ${operation} bound at ${concurrency}: ${best.perSecond.toFixed(1)}/s (${best.inFlight} in flight)`,
-      );
-      return { ...best, runs: runs.map((run) => ({ inFlight: run.inFlight, perSecond: run.perSecond })) };
-    };
-    const load = async (concurrency: number, requests: Parameters<typeof runLoad>[1]['requests'], label: string) => {
-      const result = await runLoad(
-        stack,
-        { url: stack.authUrl, connections: concurrency, seconds, warmupSeconds: 2, requests },
-        `${label}, ${concurrency} at a time`,
-        { pid: auth.child.pid },
-      );
-      step(
-        `auth: ${label} at ${concurrency}: ${result.perSecond.toFixed(1)}/s, p99 ${result.latencyMs.p99.toFixed(0)} ms`,
-      );
-      return result;
+        const load = await runLoad(
+          stack,
+          {
+            url: stack.authUrl,
+            connections: concurrency,
+            seconds: roundSeconds,
+            ...(round === 0 ? { warmupSeconds: 2 } : {}),
+            requests,
+            keepLatencies: true,
+          },
+          `${label}, ${concurrency} at a time, round ${round + 1}`,
+          { pid: auth.child.pid },
+        );
+        bounds.push(bound);
+        loads.push(load);
+        step(
+          `auth: ${label} at ${concurrency}, round ${round + 1}: ${load.perSecond.toFixed(1)}/s ` +
+            `vs argon2id ${operation} ${bound.perSecond.toFixed(1)}/s (${(load.perSecond / bound.perSecond).toFixed(2)})`,
+        );
+      }
+      const operations = bounds.reduce((sum, bound) => sum + bound.operations, 0);
+      const requestsDone = loads.reduce((sum, load) => sum + load.requests, 0);
+      const serverCpuMs = loads.every((load) => load.serverCpuMs !== undefined)
+        ? loads.reduce((sum, load) => sum + load.serverCpuMs!, 0)
+        : undefined;
+      const statuses: Record<string, number> = {};
+      for (const load of loads)
+        for (const [code, count] of Object.entries(load.statuses)) statuses[code] = (statuses[code] ?? 0) + count;
+      return {
+        concurrency,
+        bound: {
+          inFlight,
+          operations,
+          perSecond: perSecond(
+            operations,
+            bounds.reduce((sum, bound) => sum + bound.elapsedMs, 0),
+          ),
+          latencyMs: summarize(bounds.flatMap((bound) => bound.latenciesMs)),
+          cpuMsPerOperation: bounds.reduce((sum, bound) => sum + bound.cpuMs, 0) / operations,
+        },
+        service: {
+          requests: requestsDone,
+          perSecond: perSecond(
+            requestsDone,
+            loads.reduce((sum, load) => sum + load.elapsedMs, 0),
+          ),
+          latencyMs: summarize(loads.flatMap((load) => load.latenciesMs ?? [])),
+          statuses,
+          errors: loads.reduce((sum, load) => sum + load.errors, 0),
+          ...(serverCpuMs !== undefined ? { serverCpuMsPerRequest: serverCpuMs / requestsDone } : {}),
+        },
+        roundRatios: loads.map((load, index) => load.perSecond / bounds[index]!.perSecond),
+      };
     };
 
     const login: AuthRow[] = [];
     const register: AuthRow[] = [];
     for (const concurrency of AUTH_CONCURRENCY) {
-      const verifyBound = await bound('verify', concurrency);
-      login.push({
-        concurrency,
-        bound: verifyBound,
-        service: await load(concurrency, { kind: 'login', accounts }, 'POST /auth/login'),
-      });
-      const hashBound = await bound('hash', concurrency);
-      register.push({
-        concurrency,
-        bound: hashBound,
-        service: await load(
-          concurrency,
-          { kind: 'register', emailPrefix: `bench-register-${stack.runId}-${concurrency}`, password: PASSWORD },
-          'POST /auth/register',
-        ),
-      });
+      login.push(await measureRow('POST /auth/login', 'verify', concurrency, { kind: 'login', accounts }));
+      register.push(
+        await measureRow('POST /auth/register', 'hash', concurrency, {
+          kind: 'register',
+          emailPrefix: `bench-register-${stack.runId}-${concurrency}`,
+          password: PASSWORD,
+        }),
+      );
     }
     memory.afterLoadMiB = processRssMiB(auth.child.pid);
     const exit = String(await auth.stop({ signal: 'SIGTERM', timeoutMs: 30_000 }));
     await stack.purgeQueues();
-    return { seconds, argon2, login, register, memory, exit };
+    return { seconds, rounds: AUTH_ROUNDS, argon2, login, register, memory, exit };
   } finally {
     await auth.stop({ signal: 'SIGKILL', timeoutMs: 5_000 }).catch(() => undefined);
   }

@@ -49,7 +49,8 @@ const runRawClient = <T>(stack: BenchStack, request: RawRequest, label: string) 
   runBenchChild<T>('rawClient', JSON.stringify(request), stack.awsEnv, label);
 
 export interface MeasuredLoad extends LoadResult {
-  /** CPU time the server process used over the measured run, per response (ms); absent without /proc. */
+  /** CPU time the server process used over the measured run (ms), and per response; absent without /proc. */
+  serverCpuMs?: number;
   serverCpuMsPerRequest?: number;
 }
 
@@ -77,7 +78,7 @@ export async function runLoad(
   return {
     ...result,
     ...(cpuBefore !== undefined && cpuAfter !== undefined
-      ? { serverCpuMsPerRequest: (cpuAfter - cpuBefore) / result.requests }
+      ? { serverCpuMs: cpuAfter - cpuBefore, serverCpuMsPerRequest: (cpuAfter - cpuBefore) / result.requests }
       : {}),
   };
 }

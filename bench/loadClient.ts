@@ -31,6 +31,8 @@ export interface LoadSpec {
   seconds?: number;
   amount?: number;
   requests: LoadRequests;
+  /** Also return every latency (to pool several runs); off for the fast read runs. */
+  keepLatencies?: boolean;
 }
 
 export interface LoadResult {
@@ -42,6 +44,8 @@ export interface LoadResult {
   /** Connection errors and timeouts (no response). */
   errors: number;
   latencyMs: LatencySummary;
+  /** Every latency, ms, when the spec asked for them. */
+  latenciesMs?: number[];
   /** CPU time of this load generator over the measured run, ms. */
   generatorCpuMs: number;
 }
@@ -152,6 +156,7 @@ function run(spec: LoadSpec): Promise<LoadResult> {
           statuses,
           errors: result.errors + result.timeouts,
           latencyMs: summarize(latencies),
+          ...(spec.keepLatencies ? { latenciesMs: latencies.map((value) => Math.round(value * 100) / 100) } : {}),
           generatorCpuMs: (cpu.user + cpu.system) / 1000,
         });
       },
