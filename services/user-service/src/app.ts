@@ -122,11 +122,11 @@ export async function buildApp(deps: UserAppDeps = {}): Promise<UserApp> {
         mailTransport,
         queueHandlers,
         observe,
-        authenticate: createUserAuthentication(config, createSessionRevocations(redis), deps.accessTokenKeys),
+        ...createUserAuthentication(config, createSessionRevocations(redis), deps.accessTokenKeys),
       };
     },
 
-    health: ({ prisma, redis, aws, config }) => [
+    health: ({ prisma, redis, aws, config, checkKeys }) => [
       { name: 'postgres', critical: true, check: () => prisma.$queryRaw`SELECT 1` },
       {
         name: 'sqs',
@@ -136,6 +136,9 @@ export async function buildApp(deps: UserAppDeps = {}): Promise<UserApp> {
           return aws.sqs.send(new GetQueueAttributesCommand({ QueueUrl: queue.url, AttributeNames: ['QueueArn'] }));
         },
       },
+      // Without the auth-service's JWKS, tokens already verified (and keys already fetched) still work,
+      // and every replica would fail alike: degraded, not unavailable.
+      { name: 'jwks', critical: false, check: checkKeys },
       // Without Redis every route still answers from Postgres: degraded, not unavailable.
       {
         name: 'redis',
