@@ -1,6 +1,6 @@
 import os from 'node:os';
 import type { Argon2BoundResult } from './argon2Bound';
-import { argon2Bound, runLoad, type MeasuredLoad } from './baselines';
+import { argon2Bound, poolLoads, runLoad, type MeasuredLoad } from './baselines';
 import type { BenchStack } from './infra';
 import type { LoadSpec } from './loadClient';
 import { processRssMiB, type ServiceMemory } from './memory';
@@ -23,19 +23,10 @@ export interface Argon2Bound {
   cpuMsPerOperation: number;
 }
 
-/** The service over the rounds of a row, pooled. */
-export interface AuthLoad {
-  requests: number;
-  perSecond: number;
-  latencyMs: LatencySummary;
-  statuses: Record<string, number>;
-  errors: number;
-  serverCpuMsPerRequest?: number;
-}
-
 export interface AuthRow {
   concurrency: number;
-  service: AuthLoad;
+  /** The service over the rounds, pooled. */
+  service: MeasuredLoad;
   bound: Argon2Bound;
   /** service / bound of each round, in order. */
   roundRatios: number[];
@@ -121,13 +112,6 @@ export async function authBench(stack: BenchStack, seconds: number): Promise<Aut
         );
       }
       const operations = bounds.reduce((sum, bound) => sum + bound.operations, 0);
-      const requestsDone = loads.reduce((sum, load) => sum + load.requests, 0);
-      const serverCpuMs = loads.every((load) => load.serverCpuMs !== undefined)
-        ? loads.reduce((sum, load) => sum + load.serverCpuMs!, 0)
-        : undefined;
-      const statuses: Record<string, number> = {};
-      for (const load of loads)
-        for (const [code, count] of Object.entries(load.statuses)) statuses[code] = (statuses[code] ?? 0) + count;
       return {
         concurrency,
         bound: {
@@ -140,17 +124,7 @@ export async function authBench(stack: BenchStack, seconds: number): Promise<Aut
           latencyMs: summarize(bounds.flatMap((bound) => bound.latenciesMs)),
           cpuMsPerOperation: bounds.reduce((sum, bound) => sum + bound.cpuMs, 0) / operations,
         },
-        service: {
-          requests: requestsDone,
-          perSecond: perSecond(
-            requestsDone,
-            loads.reduce((sum, load) => sum + load.elapsedMs, 0),
-          ),
-          latencyMs: summarize(loads.flatMap((load) => load.latenciesMs ?? [])),
-          statuses,
-          errors: loads.reduce((sum, load) => sum + load.errors, 0),
-          ...(serverCpuMs !== undefined ? { serverCpuMsPerRequest: serverCpuMs / requestsDone } : {}),
-        },
+        service: poolLoads(loads),
         roundRatios: loads.map((load, index) => load.perSecond / bounds[index]!.perSecond),
       };
     };

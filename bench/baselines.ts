@@ -9,6 +9,7 @@ import type { Argon2BoundRequest, Argon2BoundResult } from './argon2Bound';
 import { PORTS, type BenchStack } from './infra';
 import type { LoadResult, LoadSpec } from './loadClient';
 import { step } from './progress';
+import { perSecond, summarize } from './stats';
 import type { DrainResult, PublishResult, RawRequest, RoundtripResult } from './rawClient';
 
 /**
@@ -83,6 +84,29 @@ export async function runLoad(
   };
 }
 let loadRuns = 0;
+
+/** Several runs of one measurement as one: rates over their summed time, latencies pooled (runs with keepLatencies). */
+export function poolLoads(loads: MeasuredLoad[]): MeasuredLoad {
+  const sum = (value: (load: MeasuredLoad) => number) => loads.reduce((total, load) => total + value(load), 0);
+  const requests = sum((load) => load.requests);
+  const elapsedMs = sum((load) => load.elapsedMs);
+  const statuses: Record<string, number> = {};
+  for (const load of loads)
+    for (const [code, count] of Object.entries(load.statuses)) statuses[code] = (statuses[code] ?? 0) + count;
+  const serverCpuMs = loads.every((load) => load.serverCpuMs !== undefined)
+    ? sum((load) => load.serverCpuMs!)
+    : undefined;
+  return {
+    requests,
+    elapsedMs,
+    perSecond: perSecond(requests, elapsedMs),
+    statuses,
+    errors: sum((load) => load.errors),
+    latencyMs: summarize(loads.flatMap((load) => load.latenciesMs ?? [])),
+    generatorCpuMs: sum((load) => load.generatorCpuMs),
+    ...(serverCpuMs !== undefined ? { serverCpuMs, serverCpuMsPerRequest: serverCpuMs / requests } : {}),
+  };
+}
 
 /** argon2id alone at a concurrency (bench/argon2Bound.ts), in a process of its own. */
 export const argon2Bound = (request: Argon2BoundRequest) =>

@@ -108,6 +108,7 @@ export function checkTargets(report: BenchReport): TargetCheck[] {
 const loginName = (row: AuthRow) => `login at ${row.concurrency} vs argon2id verify`;
 const registerName = (row: AuthRow) => `register at ${row.concurrency} vs argon2id hash`;
 
+const roundList = (ratios: number[]) => ratios.map((value) => value.toFixed(2)).join(', ');
 const cpuPerRequest = ({ serverCpuMsPerRequest: value }: Pick<MeasuredLoad, 'serverCpuMsPerRequest'>) =>
   value === undefined ? '–' : `${value.toFixed(2)} ms`;
 const nonSuccess = (result: Outcome, success: number) => {
@@ -210,7 +211,7 @@ export function renderReport(report: BenchReport): string {
         name ? verdict(name) : '',
       ]);
     loadRow(
-      `GET /users/me, cached, ${reads.connections} connections, ${reads.seconds} s`,
+      `GET /users/me, cached, ${reads.connections} connections, ${reads.rounds} × ${Math.max(2, Math.round(reads.seconds / reads.rounds))} s`,
       reads.cached.service,
       reads.cached.baseline,
       'bare Fastify + ioredis GET of the same JSON',
@@ -330,8 +331,8 @@ function details(report: BenchReport): string[] {
     out.push(
       `- reads: ${generator}; the user-service (NODE_ENV=production, its JWKS fetched from the auth-service) and the bare server (bench/bareServer.ts: ` +
         `Fastify without logger, hooks or schemas, one ioredis client, a node-postgres pool of the service's production size) each a process of its own, loaded alike. ` +
-        `Cached: ${reads.seconds} s after a 2 s warm-up, one user whose profile is in Redis. ` +
-        `Miss: ${int(reads.miss.users)} profiles inserted by SQL, each read once after its Redis key was deleted; their tokens (signed with the auth-service's key) were verified by the cold pass before. ` +
+        `Cached: one user whose profile is in Redis, ${reads.rounds} rounds of bare then service, ${Math.max(2, Math.round(reads.seconds / reads.rounds))} s each, after a 2 s warm-up of each; service / bare per round ${roundList(reads.cached.roundRatios)}. ` +
+        `Miss: ${int(reads.miss.users)} profiles inserted by SQL, a third of them per round, each read once by bare then by the service after its Redis key was deleted; their tokens (signed with the auth-service's key) were verified by the cold pass before; service / bare per round ${roundList(reads.miss.roundRatios)}. ` +
         `Non-2xx answers: ${['cached', 'miss', 'cold'].map((name) => `${name} ${nonSuccess(name === 'cached' ? reads.cached.service : name === 'miss' ? reads.miss.service : reads.cold, 200)}`).join(', ')}. ` +
         `Server CPU per request: cached ${cpuPerRequest(reads.cached.service)} (bare ${cpuPerRequest(reads.cached.baseline)}), miss ${cpuPerRequest(reads.miss.service)} (bare ${cpuPerRequest(reads.miss.baseline)}), cold ${cpuPerRequest(reads.cold)}. ` +
         `Load generator CPU: cached ${cpu(reads.cached.service)} of a core (bare ${cpu(reads.cached.baseline)}). ` +
@@ -345,7 +346,7 @@ function details(report: BenchReport): string[] {
       rows
         .map(
           (row) =>
-            `${row.concurrency}: ${row.roundRatios.map((value) => value.toFixed(2)).join(', ')} (argon2 alone ${row.bound.cpuMsPerOperation.toFixed(1)} ms CPU each, the service ${cpuPerRequest(row.service)} a request)`,
+            `${row.concurrency}: ${roundList(row.roundRatios)} (argon2 alone ${row.bound.cpuMsPerOperation.toFixed(1)} ms CPU each, the service ${cpuPerRequest(row.service)} a request)`,
         )
         .join('; ');
     out.push(

@@ -33,13 +33,13 @@ export function registerLoginRoute(app: BaseApp, deps: AuthContext) {
     async (request) => {
       const { email, password } = request.body;
       const context = contextOf(request);
-      const lockout = await deps.lockout.status(email);
+      // Both at once: one round trip of waiting instead of two (a locked account costs a lookup more).
+      const [lockout, user] = await Promise.all([deps.lockout.status(email), findUserForLogin(deps.pool, email)]);
       if (lockout.lockedForSeconds > 0) {
         deps.loginAttempts.inc({ outcome: 'locked' });
         throw tooManyRequests(lockout.lockedForSeconds, 'ACCOUNT_LOCKED', 'too many failed logins; try again later');
       }
 
-      const user = await findUserForLogin(deps.pool, email);
       const valid = await deps.passwords.verify(user?.passwordHash, password);
       if (!user || !valid) {
         deps.loginAttempts.inc({ outcome: 'invalid_credentials' });
