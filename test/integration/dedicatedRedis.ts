@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { freePort } from '../../services/auth-service/test/fauxqsProcess';
+import { detachFromTestRun, freePort } from '../../services/auth-service/test/fauxqsProcess';
 
 /**
  * A redis-server of the test's own on a free port (no persistence), so that a test can stop it and
@@ -33,13 +33,7 @@ export async function startDedicatedRedis() {
       });
       server.once('exit', (code) => reject(new Error(`redis-server exited with ${code}`)));
     });
-    // Never the reason a test run cannot exit.
-    const killOnExit = () => server.kill('SIGKILL');
-    process.once('exit', killOnExit);
-    server.once('exit', () => process.removeListener('exit', killOnExit));
-    server.unref();
-    for (const stream of [server.stdout, server.stderr])
-      (stream as unknown as { unref?: () => void } | null)?.unref?.();
+    detachFromTestRun(server);
     child = server;
   };
   const stop = async () => {

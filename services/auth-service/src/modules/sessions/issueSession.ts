@@ -65,7 +65,7 @@ export async function startSession(
         audit.event,
         audit.ip,
         audit.userAgent,
-        audit.details,
+        audit.details === undefined ? null : JSON.stringify(audit.details),
         uuidv7(),
         user.id,
         familyId,
