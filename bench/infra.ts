@@ -1,8 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PublishBatchCommand } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, PurgeQueueCommand } from '@aws-sdk/client-sqs';
+import { importJWK, SignJWT, type JWK } from 'jose';
 import { Pool } from 'pg';
+import { ACCESS_TOKEN_AUDIENCE } from '@platform/shared/auth';
 import { createAwsClients, type AwsClients } from '@platform/shared/aws';
 import type { UserEvent } from '@platform/shared/events';
 import { provisionTopology } from '@platform/shared/topology/render';
@@ -15,7 +18,7 @@ import { startPrivatePostgres } from './privatePostgres';
 import { step } from './progress';
 
 /** This benchmark's own ports and Redis database, apart from the dev setup's and the e2e targets'. */
-export const PORTS = { auth: 14101, user: 14102, emulator: 14166, postgres: 14132 } as const;
+export const PORTS = { auth: 14101, user: 14102, emulator: 14166, bare: 14103, postgres: 14132 } as const;
 const REDIS_INDEX = 10;
 
 export type ServiceName = 'auth-service' | 'user-service';
@@ -36,7 +39,8 @@ export const SERVICE_MODE =
     ? ` except ${Object.entries(serviceEnvOverrides())
         .map(([name, value]) => `${name}=${value}`)
         .join(', ')} (BENCH_SERVICE_ENV)`
-    : '');
+    : '') +
+  (process.env.BENCH_NODE_OPTIONS ? `, NODE_OPTIONS=${process.env.BENCH_NODE_OPTIONS}` : '');
 
 export interface QueueUrls {
   url: string;
@@ -63,8 +67,12 @@ export interface BenchStack {
   notificationQueue: QueueUrls;
   authDb: Pool;
   userDb: Pool;
+  /** Connection strings of the two databases and of the bench's Redis database (for the bare baselines). */
+  urls: { authDb: string; userDb: string; redis: string };
   authUrl: string;
   userUrl: string;
+  /** An access token as the auth-service issues it (its signing key, issuer and audience), for `userId`. */
+  accessTokenFor(userId: string): Promise<string>;
   /** Starts a service as its own process (logs in logDir/<service>.log); see waitReady. */
   spawnService(service: ServiceName): ManagedProcess;
   /** Resolves when the service's /health/ready answers 2xx; rejects if it exits first. */
@@ -127,6 +135,8 @@ export async function startBenchStack(runId: string, logDir: string): Promise<Be
     );
 
     const authUrl = `http://127.0.0.1:${PORTS.auth}`;
+    const secrets = await productionSecrets();
+    const accessTokenFor = await accessTokenSigner(secrets, authUrl);
     const userUrl = `http://127.0.0.1:${PORTS.user}`;
     // No .env: every variable not set here takes the default the service ships with.
     const emptyEnvFile = path.join(logDir, 'empty.env');
@@ -149,10 +159,10 @@ export async function startBenchStack(runId: string, logDir: string): Promise<Be
       // Each registration comes from its own client address (X-Forwarded-For), as many users behind a
       // load balancer do; otherwise the per-IP limit of POST /auth/register (10 per 10 min) stops the run.
       AUTH_TRUST_PROXY: 'true',
-      ...(await productionSecrets()),
+      ...secrets,
       // Profiling: BENCH_NODE_OPTIONS='--cpu-prof --cpu-prof-dir=/tmp/prof' npm run bench -- --only consumer
       ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
-      // Trying a knob: BENCH_SERVICE_ENV='USER_QUEUE_POLLERS=16 OUTBOX_RELAY_BATCH_SIZE=200' (the table says so).
+      // Experiments (the table says so): BENCH_SERVICE_ENV='USER_QUEUE_POLLERS=16 ARGON2_MEMORY_KIB=1024'.
       ...serviceEnvOverrides(),
     };
     const profileQueue = queueUrls('user-profile-events');
@@ -207,8 +217,10 @@ export async function startBenchStack(runId: string, logDir: string): Promise<Be
       notificationQueue,
       authDb,
       userDb,
+      urls: { authDb: databases.env.AUTH_DATABASE_URL!, userDb: databases.env.USER_DATABASE_URL!, redis: redisUrl },
       authUrl,
       userUrl,
+      accessTokenFor,
       spawnService,
       waitReady,
       async startService(service) {
@@ -255,4 +267,23 @@ export async function startBenchStack(runId: string, logDir: string): Promise<Be
     await stop();
     throw error;
   }
+}
+
+/**
+ * Signs access tokens with the key the bench gave the auth-service (AUTH_SIGNING_KEYS), with the
+ * claims it issues (iss, aud, sub, roles, sid, jti, 15 min), so that the read rows need no login each.
+ */
+async function accessTokenSigner(secrets: Record<string, string>, issuer: string) {
+  const [jwk] = JSON.parse(secrets.AUTH_SIGNING_KEYS!) as Array<JWK & { kid: string }>;
+  const privateKey = await importJWK(jwk!, 'EdDSA');
+  return (userId: string) =>
+    new SignJWT({ roles: ['user'], sid: randomUUID() })
+      .setProtectedHeader({ alg: 'EdDSA', kid: jwk!.kid, typ: 'JWT' })
+      .setIssuer(issuer)
+      .setAudience(ACCESS_TOKEN_AUDIENCE)
+      .setSubject(userId)
+      .setIssuedAt()
+      .setExpirationTime('15m')
+      .setJti(randomUUID())
+      .sign(privateKey);
 }

@@ -1,6 +1,6 @@
 /**
- * `npm run bench`: measures the event pipeline on this machine, each figure beside a baseline taken
- * in the same run against the same emulator (issue 8). Starts everything it needs (databases,
+ * `npm run bench`: measures the event pipeline (issue 8) and the HTTP hot paths (issue 9) on this
+ * machine, each figure beside a baseline taken in the same run. Starts everything it needs (databases,
  * Redis database, fauxqs, the services as processes), shows progress on stderr, prints the table on
  * stdout and writes it to .bench/<time>.md (+ .json, and latest.md / latest.json).
  * Exits 0 whether or not the targets are met; 1 only when a measurement broke.
@@ -11,17 +11,20 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { REPO_ROOT } from '../scripts/db/databases';
+import { AUTH_CONCURRENCY, authBench } from './authBench';
 import { consumerBench } from './consumerBench';
 import { PORTS, SERVICE_MODE, startBenchStack, type BenchStack } from './infra';
 import { latencyBench, LOW_RATE, SUSTAINED } from './latencyBench';
 import { step } from './progress';
+import { READ_CONNECTIONS, readBench } from './readBench';
 import { relayBench } from './relayBench';
 import { checkTargets, renderReport, STAGES, type BenchReport, type Stage } from './table';
 
 const HELP = `npm run bench [-- options]
 
-Measures the event pipeline, each figure beside a baseline measured in the same run on the same
-emulator, and prints a table (also written to .bench/<time>.md, .bench/latest.md and a JSON beside).
+Measures the event pipeline and the HTTP hot paths, each figure beside a baseline measured in the
+same run on this machine, and prints a table (also written to .bench/<time>.md, .bench/latest.md
+and a JSON beside).
 
   consumer  events/s the user-service's profile worker applies, vs a raw ReceiveMessage(10) +
             DeleteMessageBatch drain of the same messages (best of 1/2/4/8 pollers)
@@ -30,9 +33,14 @@ emulator, and prints a table (also written to .bench/<time>.md, .bench/latest.md
   latency   register→profile p50/p95/p99 from the registration's commit to the profile's commit (commit
             timestamps of a Postgres the bench starts itself), ${LOW_RATE.accounts} accounts at
             ${LOW_RATE.perSecond}/s and ${SUSTAINED.accounts} accounts ${SUSTAINED.concurrency} at a time, vs bare SNS Publish → SQS receive round trips
+  reads     GET /users/me on the user-service, ${READ_CONNECTIONS} connections: cached vs a bare Fastify + ioredis GET of
+            the same JSON; cache misses vs a bare GET + SELECT + SET (load from autocannon in its own process)
+  auth      POST /auth/login and /auth/register at ${AUTH_CONCURRENCY.join(' and ')} in flight vs argon2id verify / hash
+            alone, measured right before; p50/p95/p99; the services' memory idle and after load
 
 Options:
   --events N        events per throughput measurement (default 5000)
+  --seconds N       seconds per HTTP load run of reads and auth (default 10)
   --only LIST       stages to run, comma-separated: ${STAGES.join(',')} (default all)
   --help            this text
 
@@ -40,26 +48,34 @@ Postgres: a server of its own (initdb into a temporary folder, port ${PORTS.post
 where pg_config names the server binaries; else, or with BENCH_POSTGRES_URL, an existing server
 (E2E_POSTGRES_URL / TEST_POSTGRES_URL / postgresql://postgres@127.0.0.1:5432), where latencies then run from
 the start of the registration transaction. Redis 127.0.0.1:6379, database 10; ports ${PORTS.auth} (auth),
-${PORTS.user} (user), ${PORTS.emulator} (fauxqs).
+${PORTS.user} (user), ${PORTS.bare} (bare server), ${PORTS.emulator} (fauxqs).
 Exits 0 when the targets are missed (the table says which); 1 when a measurement broke.
 `;
 
-function parseOptions(): { events: number; stages: Stage[] } | undefined {
+function parseOptions(): { events: number; seconds: number; stages: Stage[] } | undefined {
   const { values } = parseArgs({
-    options: { events: { type: 'string' }, only: { type: 'string' }, help: { type: 'boolean' } },
+    options: {
+      events: { type: 'string' },
+      seconds: { type: 'string' },
+      only: { type: 'string' },
+      help: { type: 'boolean' },
+    },
     strict: true,
   });
   if (values.help) return undefined;
   const events = Number(values.events ?? 5000);
   if (!Number.isInteger(events) || events < 100)
     throw new Error(`--events must be an integer ≥ 100 (got ${values.events})`);
+  const seconds = Number(values.seconds ?? 10);
+  if (!Number.isInteger(seconds) || seconds < 1)
+    throw new Error(`--seconds must be an integer ≥ 1 (got ${values.seconds})`);
   const stages = (values.only ?? STAGES.join(','))
     .split(',')
     .map((stage) => stage.trim())
     .filter(Boolean);
   const unknown = stages.filter((stage) => !(STAGES as readonly string[]).includes(stage));
   if (unknown.length || stages.length === 0) throw new Error(`--only takes ${STAGES.join(', ')} (got ${values.only})`);
-  return { events, stages: STAGES.filter((stage) => stages.includes(stage)) };
+  return { events, seconds, stages: STAGES.filter((stage) => stages.includes(stage)) };
 }
 
 async function environment(): Promise<BenchReport['environment']> {
@@ -112,6 +128,7 @@ async function main(): Promise<number> {
     startedAt: started.toISOString(),
     durationMs: 0,
     events: options.events,
+    seconds: options.seconds,
     stages: options.stages,
     environment: await environment(),
   };
@@ -133,6 +150,8 @@ async function main(): Promise<number> {
         if (stage === 'consumer') report.consumer = await consumerBench(stack, options.events);
         if (stage === 'relay') report.relay = await relayBench(stack, options.events);
         if (stage === 'latency') report.latency = await latencyBench(stack);
+        if (stage === 'reads') report.reads = await readBench(stack, options.seconds);
+        if (stage === 'auth') report.auth = await authBench(stack, options.seconds);
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         failures.push(`${stage}: ${message}`);

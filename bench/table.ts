@@ -1,10 +1,14 @@
+import type { AuthResult, AuthRow } from './authBench';
+import type { MeasuredLoad } from './baselines';
 import type { ConsumerResult } from './consumerBench';
+import type { LoadResult } from './loadClient';
+import type { ReadResult } from './readBench';
 import type { LatencyPhase, LatencyResult } from './latencyBench';
 import type { RelayResult } from './relayBench';
 import { ratio } from './stats';
 import type { Throughput } from './watch';
 
-export const STAGES = ['consumer', 'relay', 'latency'] as const;
+export const STAGES = ['consumer', 'relay', 'latency', 'reads', 'auth'] as const;
 export type Stage = (typeof STAGES)[number];
 
 /** Everything one run measured; written as JSON beside the table. */
@@ -12,6 +16,8 @@ export interface BenchReport {
   startedAt: string;
   durationMs: number;
   events: number;
+  /** Seconds of each measured HTTP load run (reads, auth). */
+  seconds: number;
   stages: Stage[];
   environment: {
     machine: string;
@@ -29,9 +35,11 @@ export interface BenchReport {
   consumer?: ConsumerResult;
   relay?: RelayResult;
   latency?: LatencyResult;
+  reads?: ReadResult;
+  auth?: AuthResult;
 }
 
-/** One target of issue 8, checked against this run. */
+/** One target of issue 8 or 9, checked against this run. */
 export interface TargetCheck {
   name: string;
   target: string;
@@ -39,10 +47,15 @@ export interface TargetCheck {
   met: boolean;
 }
 
-/** The issue's targets: consumer ≥ 2,000/s and ≥ 0.5 of raw; relay ≥ 0.5 of raw; low-rate p50 ≤ 20 ms, p99 ≤ 100 ms. */
+/**
+ * The issues' targets. Issue 8: consumer ≥ 2,000/s and ≥ 0.5 of raw; relay ≥ 0.5 of raw; low-rate
+ * p50 ≤ 20 ms, p99 ≤ 100 ms. Issue 9: cached read ≥ 0.5 of bare, miss ≥ 0.7 of bare miss, login
+ * ≥ 0.9 of the argon2id verify bound, register ≥ 0.8 of the hash bound (at each concurrency); a row
+ * with any answer other than its success status misses.
+ */
 export function checkTargets(report: BenchReport): TargetCheck[] {
   const checks: TargetCheck[] = [];
-  const { consumer, relay, latency } = report;
+  const { consumer, relay, latency, reads, auth } = report;
   if (consumer) {
     const rate = consumer.service.perSecond;
     checks.push({
@@ -73,8 +86,47 @@ export function checkTargets(report: BenchReport): TargetCheck[] {
     checks.push({ name: 'register→profile p50 at a low rate', target: '≤ 20 ms', actual: ms(p50), met: p50 <= 20 });
     checks.push({ name: 'register→profile p99 at a low rate', target: '≤ 100 ms', actual: ms(p99), met: p99 <= 100 });
   }
+  const share = (name: string, service: Outcome, baseline: number, least: number, success: number) => {
+    const value = service.perSecond / baseline;
+    const failed = failures(service, success);
+    checks.push({
+      name,
+      target: `≥ ${least.toFixed(2)} of the baseline`,
+      actual: `${value.toFixed(2)}${failed ? `, ${int(failed)} answers not ${success}` : ''}`,
+      met: value >= least && failed === 0,
+    });
+  };
+  if (reads) {
+    share('cached read vs bare', reads.cached.service, reads.cached.baseline.perSecond, 0.5, 200);
+    share('miss vs bare miss', reads.miss.service, reads.miss.baseline.perSecond, 0.7, 200);
+  }
+  if (auth) {
+    for (const row of auth.login) share(loginName(row), row.service, row.bound.perSecond, 0.9, 200);
+    for (const row of auth.register) share(registerName(row), row.service, row.bound.perSecond, 0.8, 201);
+  }
   return checks;
 }
+
+const loginName = (row: AuthRow) => `login at ${row.concurrency} vs argon2id verify`;
+const registerName = (row: AuthRow) => `register at ${row.concurrency} vs argon2id hash`;
+
+const roundList = (ratios: number[]) => ratios.map((value) => value.toFixed(2)).join(', ');
+const cpuPerRequest = ({ serverCpuMsPerRequest: value }: Pick<MeasuredLoad, 'serverCpuMsPerRequest'>) =>
+  value === undefined ? '–' : `${value.toFixed(2)} ms`;
+const nonSuccess = (result: Outcome, success: number) => {
+  const failed = failures(result, success);
+  if (!failed) return 'none';
+  const codes = Object.entries(result.statuses).filter(([code]) => Number(code) !== success);
+  return `${failed} (${[...codes.map(([code, n]) => `${n}× ${code}`), ...(result.errors ? [`${result.errors} errors`] : [])].join(', ')})`;
+};
+
+/** Answers other than `success`, connection errors included. */
+/** What a row's success check needs of a load run. */
+type Outcome = Pick<LoadResult, 'perSecond' | 'statuses' | 'errors'>;
+
+const failures = (result: Outcome, success: number) =>
+  result.errors +
+  Object.entries(result.statuses).reduce((sum, [code, n]) => sum + (Number(code) === success ? 0 : n), 0);
 
 /** The Markdown table of a run (what `npm run bench` prints and writes to .bench/). */
 export function renderReport(report: BenchReport): string {
@@ -142,6 +194,76 @@ export function renderReport(report: BenchReport): string {
       {},
     );
   }
+  const { reads, auth } = report;
+  if (reads) {
+    const loadRow = (
+      title: string,
+      service: LoadResult,
+      baseline: LoadResult,
+      what: string,
+      target: string,
+      name: string,
+    ) =>
+      rows.push([
+        title,
+        httpRate(service, 'req/s'),
+        `${httpRate(baseline, 'req/s')}: ${what}`,
+        fixed(ratio(service.perSecond, baseline.perSecond)),
+        target,
+        name ? verdict(name) : '',
+      ]);
+    loadRow(
+      `GET /users/me, cached, ${reads.connections} connections, ${reads.rounds} × ${Math.max(2, Math.round(reads.seconds / reads.rounds))} s`,
+      reads.cached.service,
+      reads.cached.baseline,
+      'bare Fastify + ioredis GET of the same JSON',
+      '≥ 0.50',
+      'cached read vs bare',
+    );
+    loadRow(
+      `GET /users/me, cache miss, ${int(reads.miss.users)} users once each`,
+      reads.miss.service,
+      reads.miss.baseline,
+      'bare Fastify: Redis GET (nil) + SELECT + SET',
+      '≥ 0.70',
+      'miss vs bare miss',
+    );
+    loadRow(
+      `  ″ first read of a new token (signature checked) and profile`,
+      reads.cold,
+      reads.miss.baseline,
+      'the bare miss above',
+      '',
+      '',
+    );
+  }
+  if (auth) {
+    const authRow = (path: string, row: AuthRow, operation: string, target: string, name: string) =>
+      rows.push([
+        `${path}, ${row.concurrency} at a time, ${auth.rounds} × ${Math.max(2, Math.round(auth.seconds / auth.rounds))} s`,
+        httpRate(row.service, '/s'),
+        `${rateWithLatency(row.bound.perSecond, row.bound.latencyMs, '/s')}: argon2id ${operation} alone, ${row.bound.inFlight} in flight`,
+        fixed(ratio(row.service.perSecond, row.bound.perSecond)),
+        target,
+        verdict(name),
+      ]);
+    for (const row of auth.login) authRow('POST /auth/login', row, 'verify', '≥ 0.90', loginName(row));
+    for (const row of auth.register) authRow('POST /auth/register', row, 'hash', '≥ 0.80', registerName(row));
+  }
+  for (const [service, memory] of [
+    ['user-service', reads?.memory],
+    ['auth-service', auth?.memory],
+  ] as const) {
+    if (!memory) continue;
+    rows.push([
+      `memory: ${service} RSS`,
+      `${mib(memory.idleMiB)} idle → ${mib(memory.afterLoadMiB)} after the ${service === 'user-service' ? 'reads' : 'logins and registrations'}`,
+      '',
+      '',
+      '',
+      '',
+    ]);
+  }
   const missed = checks.filter((check) => !check.met);
   const env = report.environment;
   const lines = [
@@ -152,9 +274,9 @@ export function renderReport(report: BenchReport): string {
     `- services: ${env.services}`,
     `- SNS/SQS: ${env.emulator}`,
     ...(env.postgres ? [`- Postgres: ${env.postgres}`] : []),
-    `- ${int(report.events)} events per throughput row; the run took ${(report.durationMs / 1000).toFixed(0)} s`,
+    `- ${int(report.events)} events per throughput row, ${report.seconds} s per HTTP load row; the run took ${(report.durationMs / 1000).toFixed(0)} s`,
     '',
-    table(['measurement', 'pipeline', 'baseline, same run', 'pipeline / baseline', 'target (issue 8)', 'result'], rows),
+    table(['measurement', 'measured', 'baseline, same run', 'measured / baseline', 'target', 'result'], rows),
     '',
     checks.length === 0
       ? 'No targets in the stages run.'
@@ -207,9 +329,51 @@ function details(report: BenchReport): string[] {
     ] as const)
       if (phase.split) out.push(`  - ${title}: ${splitText(phase.split, phase.measuredFrom)}`);
   }
-  out.push(
-    '- raw baselines: plain AWS SDK v3 clients in a process of their own (bench/rawClient.ts), against the same emulator and topology.',
-  );
+  const { reads, auth } = report;
+  const generator =
+    'load from autocannon in a process of its own (bench/loadClient.ts: keep-alive connections, one request in flight on each), ' +
+    'latency per response as it saw it';
+  if (reads) {
+    const cpu = (result: LoadResult) => `${((result.generatorCpuMs / result.elapsedMs) * 100).toFixed(0)} %`;
+    out.push(
+      `- reads: ${generator}; the user-service (NODE_ENV=production, its JWKS fetched from the auth-service) and the bare server (bench/bareServer.ts: ` +
+        `Fastify without logger, hooks or schemas, one ioredis client, a node-postgres pool of the service's production size) each a process of its own, loaded alike. ` +
+        `Cached: one user whose profile is in Redis, ${reads.rounds} rounds of bare then service, ${Math.max(2, Math.round(reads.seconds / reads.rounds))} s each, after a 2 s warm-up of each; service / bare per round ${roundList(reads.cached.roundRatios)}. ` +
+        `Miss: ${int(reads.miss.users)} profiles inserted by SQL, a third of them per round, each read once by bare then by the service after its Redis key was deleted; their tokens (signed with the auth-service's key) were verified by the cold pass before; service / bare per round ${roundList(reads.miss.roundRatios)}. ` +
+        `Non-2xx answers: ${['cached', 'miss', 'cold'].map((name) => `${name} ${nonSuccess(name === 'cached' ? reads.cached.service : name === 'miss' ? reads.miss.service : reads.cold, 200)}`).join(', ')}. ` +
+        `Server CPU per request: cached ${cpuPerRequest(reads.cached.service)} (bare ${cpuPerRequest(reads.cached.baseline)}), miss ${cpuPerRequest(reads.miss.service)} (bare ${cpuPerRequest(reads.miss.baseline)}), cold ${cpuPerRequest(reads.cold)}. ` +
+        `Load generator CPU: cached ${cpu(reads.cached.service)} of a core (bare ${cpu(reads.cached.baseline)}). ` +
+        `Exit on SIGTERM: ${Object.entries(reads.exits)
+          .map(([name, code]) => `${name} ${code}`)
+          .join(', ')}.`,
+    );
+  }
+  if (auth) {
+    const rounds = (rows: AuthRow[]) =>
+      rows
+        .map(
+          (row) =>
+            `${row.concurrency}: ${roundList(row.roundRatios)} (argon2 alone ${row.bound.cpuMsPerOperation.toFixed(1)} ms CPU each, the service ${cpuPerRequest(row.service)} a request)`,
+        )
+        .join('; ');
+    out.push(
+      `- login and register: ${generator}; the auth-service alone (NODE_ENV=production, its outbox relay publishing to the emulator, the user-service stopped), ` +
+        `a 2 s warm-up per row, each request from its own client address (X-Forwarded-For, one trusted hop); logins cycle over 8 accounts, each registration a new email. ` +
+        `Bound, measured right before each row: argon2id with the parameters of a stored hash (m=${auth.argon2.memoryCost} KiB, t=${auth.argon2.timeCost}, p=${auth.argon2.parallelism}) ` +
+        `in a process of its own with the library's default thread pool, as many in flight as the row but at most one per core (more only slows argon2 down). ` +
+        `Each row is ${auth.rounds} rounds of bound then service, ${Math.max(2, Math.round(auth.seconds / auth.rounds))} s each, pooled; service / bound per round: login at ${rounds(auth.login)}; register at ${rounds(auth.register)}. ` +
+        `Non-2xx answers: ${[...auth.login.map((row) => `login at ${row.concurrency} ${nonSuccess(row.service, 200)}`), ...auth.register.map((row) => `register at ${row.concurrency} ${nonSuccess(row.service, 201)}`)].join(', ')}. ` +
+        `Exit on SIGTERM: auth-service ${auth.exit}.`,
+    );
+  }
+  if (reads || auth)
+    out.push(
+      '- memory: resident set size from /proc/<pid>/status of the service process (tsx compiling the source in it), idle 2 s after it was ready and right after its last load run.',
+    );
+  if (consumer || relay || latency)
+    out.push(
+      '- raw baselines: plain AWS SDK v3 clients in a process of their own (bench/rawClient.ts), against the same emulator and topology.',
+    );
   return out;
 }
 
@@ -249,6 +413,12 @@ export function table(header: string[], rows: string[][]): string {
 const busy = ({ before, cpus }: BenchReport['environment']['loadAverage']) => before > cpus / 2;
 const int = (value: number) => Math.round(value).toLocaleString('en-US');
 const ms = (value: number) => (Math.abs(value) >= 100 ? `${int(value)} ms` : `${value.toFixed(1)} ms`);
+const mib = (value: number | undefined) => (value === undefined ? '–' : `${int(value)} MiB`);
+/** A rate with its latencies: `123 req/s (p50 1.2, p95 3.4, p99 5.6 ms)`. */
+const rateWithLatency = (perSecond: number, latency: { p50: number; p95: number; p99: number }, unit: string) =>
+  `${perSecond >= 100 ? int(perSecond) : perSecond.toFixed(1)} ${unit} (p50 ${latency.p50.toFixed(1)}, p95 ${latency.p95.toFixed(1)}, p99 ${latency.p99.toFixed(1)} ms)`;
+const httpRate = (result: Pick<LoadResult, 'perSecond' | 'latencyMs'>, unit: string) =>
+  rateWithLatency(result.perSecond, result.latencyMs, unit);
 const seconds = (valueMs: number) => `${(valueMs / 1000).toFixed(1)} s`;
 const fixed = (value: number | undefined, digits = 2) => (value === undefined ? '–' : value.toFixed(digits));
 

@@ -1,5 +1,11 @@
 import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
-import { ACCESS_TOKEN_AUDIENCE, createAccessTokenVerifier, InvalidAccessTokenError } from '../src/auth';
+import {
+  ACCESS_TOKEN_AUDIENCE,
+  createAccessTokenVerifier,
+  InvalidAccessTokenError,
+  KeySetUnavailableError,
+  VerifiedTokenCache,
+} from '../src/auth';
 
 const issuer = 'https://auth.example.test';
 const userId = '0b5f4c7e-3f53-4f8e-9a3e-2d9d1d0c6a11';
@@ -94,5 +100,75 @@ describe('access token verifier', () => {
     await expect(verify(await sign(key.privateKey, 'k1', { roles: ['root'] }))).rejects.toEqual(
       new InvalidAccessTokenError('claims do not match the expected shape'),
     );
+  });
+});
+
+describe('verified-token cache', () => {
+  it('checks the signature of a token once, then answers from the cache until the token expires', async () => {
+    const key = await makeKey('k1');
+    const published = createLocalJWKSet({ keys: [key.jwk] });
+    let keyLookups = 0;
+    let now = Date.now();
+    const verify = createAccessTokenVerifier({
+      keys: (header, token) => {
+        keyLookups++;
+        return published(header, token);
+      },
+      issuer,
+      cache: new VerifiedTokenCache(10, () => now),
+    });
+    const token = await sign(key.privateKey, 'k1', { exp: Math.floor(now / 1000) + 60 });
+    expect(await verify(token)).toEqual({ userId, roles: ['user'] });
+    expect(await verify(token)).toEqual({ userId, roles: ['user'] });
+    expect(keyLookups).toBe(1);
+
+    // Past exp on the cache's clock: it no longer answers, the token is verified again (jose keeps
+    // the real clock, on which the token is still valid).
+    now += 61_000;
+    await verify(token);
+    expect(keyLookups).toBe(2);
+  });
+
+  it('caches no verdict on a bad token', async () => {
+    const key = await makeKey('k1');
+    const cache = new VerifiedTokenCache(10);
+    const verify = createAccessTokenVerifier({ keys: createLocalJWKSet({ keys: [key.jwk] }), issuer, cache });
+    const stranger = await makeKey('k1');
+    await expect(verify(await sign(stranger.privateKey, 'k1'))).rejects.toBeInstanceOf(InvalidAccessTokenError);
+    expect(cache.size).toBe(0);
+  });
+
+  it('keeps at most its size, dropping the least recently used token', () => {
+    const cache = new VerifiedTokenCache(2);
+    const exp = Math.floor(Date.now() / 1000) + 60;
+    const principal = (id: string) => ({ userId: id, roles: ['user' as const] });
+    cache.set('a', principal('a'), exp);
+    cache.set('b', principal('b'), exp);
+    expect(cache.get('a')?.userId).toBe('a'); // a is now the most recently used
+    cache.set('c', principal('c'), exp);
+    expect([cache.get('a')?.userId, cache.get('b'), cache.get('c')?.userId]).toEqual(['a', undefined, 'c']);
+    expect(cache.size).toBe(2);
+  });
+
+  it('hands out principals no request can change for the next', () => {
+    const cache = new VerifiedTokenCache(2);
+    cache.set('a', { userId, roles: ['user'] }, Math.floor(Date.now() / 1000) + 60);
+    expect(() => cache.get('a')!.roles.push('admin')).toThrow(TypeError);
+    expect(cache.get('a')!.roles).toEqual(['user']);
+  });
+});
+
+describe('a key set that cannot be had', () => {
+  it('is a KeySetUnavailableError (no verdict on the token), while an unknown kid stays an invalid token', async () => {
+    const key = await makeKey('k1');
+    const down = createAccessTokenVerifier({
+      keys: () => Promise.reject(new TypeError('fetch failed')),
+      issuer,
+      cache: false,
+    });
+    await expect(down(await sign(key.privateKey, 'k1'))).rejects.toBeInstanceOf(KeySetUnavailableError);
+
+    const published = createAccessTokenVerifier({ keys: createLocalJWKSet({ keys: [key.jwk] }), issuer });
+    await expect(published(await sign(key.privateKey, 'unknown-kid'))).rejects.toBeInstanceOf(InvalidAccessTokenError);
   });
 });

@@ -73,6 +73,15 @@ it('an account created and deleted while SNS/SQS is down ends deleted, in order,
   // The outage: the emulator dies (and with it every queue and message it held).
   const port = Number(new URL(emulator.endpoint).port);
   await emulator.stop();
+  // Readiness names the dependency that is down, with Retry-After; registering still works (the outbox).
+  const authReady = await call(auth, 'GET', '/health/ready');
+  expect([authReady.statusCode, authReady.json().checks.sns.status, authReady.headers['retry-after']]).toEqual([
+    503,
+    'failed',
+    '5',
+  ]);
+  const usersReady = await users.inject({ method: 'GET', url: '/health/ready' });
+  expect([usersReady.statusCode, usersReady.json().checks.sqs.status]).toEqual([503, 'failed']);
   const account = await makeUser(auth);
   const userId = account.session.user.id;
   const deleted = await call(auth, 'DELETE', '/auth/me', {

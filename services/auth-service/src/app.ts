@@ -49,7 +49,7 @@ export async function buildApp(deps: AuthAppDeps = {}): Promise<AuthApp> {
       description: 'Accounts, tokens and roles; publishes user lifecycle events',
       tags: authApiTags,
       logLevel: config.LOG_LEVEL,
-      prettyLogs: config.NODE_ENV === 'development' && process.stdout.isTTY,
+      prettyLogs: config.NODE_ENV === 'development',
       exposure: exposureFrom(config),
       trustProxy: config.AUTH_TRUST_PROXY,
     },
@@ -122,6 +122,7 @@ export async function buildApp(deps: AuthAppDeps = {}): Promise<AuthApp> {
       return {
         config,
         aws,
+        pool,
         prisma,
         redis,
         revocations,

@@ -1,3 +1,5 @@
+// First: sizes libuv's thread pool before anything starts it.
+import './infrastructure/threadPool';
 import { loadDotenv } from '@platform/shared/config';
 import { serveUntilStopped } from '@platform/shared/service';
 import { buildApp } from './app';

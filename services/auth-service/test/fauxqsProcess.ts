@@ -33,12 +33,7 @@ export async function startFauxqsProcess(port: number) {
     });
     child.once('exit', (code) => reject(new Error(`fauxqs exited with ${code}`)));
   });
-  // Never the reason a test run cannot exit: not waited for, and killed with the test process.
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
-  child.once('exit', () => process.removeListener('exit', killOnExit));
-  child.unref();
-  for (const stream of [child.stdout, child.stderr]) (stream as unknown as { unref?: () => void } | null)?.unref?.();
+  detachFromTestRun(child);
   return {
     endpoint: `http://127.0.0.1:${port}`,
     async stop() {
@@ -47,4 +42,13 @@ export async function startFauxqsProcess(port: number) {
       await once(child, 'exit');
     },
   };
+}
+
+/** A server child that is never the reason a test run cannot exit: not waited for, and killed with the test process. */
+export function detachFromTestRun(child: ChildProcess): void {
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.removeListener('exit', killOnExit));
+  child.unref();
+  for (const stream of [child.stdout, child.stderr]) (stream as unknown as { unref?: () => void } | null)?.unref?.();
 }

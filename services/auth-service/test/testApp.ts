@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createAwsClients } from '@platform/shared/aws';
 import { failOnUndocumentedAnswers, provisionIsolatedTopology } from '@platform/shared/testing';
-import { buildApp } from '../src/app';
+import { buildApp, type AuthAppDeps } from '../src/app';
 import { authConfigFrom } from '../src/infrastructure/config';
 
 /**
@@ -10,7 +10,13 @@ import { authConfigFrom } from '../src/infrastructure/config';
  * production uses OWASP's parameters (the config defaults).
  */
 export async function startTestApp(
-  options: { env?: Record<string, string>; runOutboxRelay?: boolean; awsEndpoint?: string } = {},
+  options: {
+    env?: Record<string, string>;
+    runOutboxRelay?: boolean;
+    awsEndpoint?: string;
+    /** Clients the test makes itself (a small pool, say); the test closes them. */
+    deps?: Pick<AuthAppDeps, 'pool' | 'prisma' | 'redis'>;
+  } = {},
 ) {
   const aws = options.awsEndpoint
     ? createAwsClients({ endpoint: options.awsEndpoint, maxAttempts: 1 })
@@ -26,7 +32,7 @@ export async function startTestApp(
     AUTH_TRUST_PROXY: 'true',
     ...options.env,
   });
-  const app = await buildApp({ config, aws, runOutboxRelay: options.runOutboxRelay ?? false });
+  const app = await buildApp({ config, aws, runOutboxRelay: options.runOutboxRelay ?? false, ...options.deps });
   failOnUndocumentedAnswers(app);
   return {
     app,

@@ -50,7 +50,7 @@ export async function buildApp(deps: UserAppDeps = {}): Promise<UserApp> {
       description: 'Profiles, addresses, payment methods, preferences and wishlist',
       tags: userApiTags,
       logLevel: config.LOG_LEVEL,
-      prettyLogs: config.NODE_ENV === 'development' && process.stdout.isTTY,
+      prettyLogs: config.NODE_ENV === 'development',
       exposure: exposureFrom(config),
       trustProxy: config.USER_TRUST_PROXY,
     },
@@ -131,14 +131,14 @@ export async function buildApp(deps: UserAppDeps = {}): Promise<UserApp> {
         mailTransport,
         queueHandlers,
         observe,
-        authenticate: withRateLimits(
-          createUserAuthentication(config, createSessionRevocations(redis), deps.accessTokenKeys),
-          { redis, config },
-        ),
+        ...withRateLimits(createUserAuthentication(config, createSessionRevocations(redis), deps.accessTokenKeys), {
+          redis,
+          config,
+        }),
       };
     },
 
-    health: ({ prisma, redis, aws, config }) => [
+    health: ({ prisma, redis, aws, config, checkKeys }) => [
       { name: 'postgres', critical: true, check: () => prisma.$queryRaw`SELECT 1` },
       {
         name: 'sqs',
@@ -148,6 +148,9 @@ export async function buildApp(deps: UserAppDeps = {}): Promise<UserApp> {
           return aws.sqs.send(new GetQueueAttributesCommand({ QueueUrl: queue.url, AttributeNames: ['QueueArn'] }));
         },
       },
+      // Without the auth-service's JWKS, tokens already verified (and keys already fetched) still work,
+      // and every replica would fail alike: degraded, not unavailable.
+      { name: 'jwks', critical: false, check: checkKeys },
       // Without Redis every route still answers from Postgres: degraded, not unavailable.
       {
         name: 'redis',

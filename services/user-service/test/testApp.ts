@@ -38,6 +38,8 @@ export async function createTestSigner() {
   const { privateKey, publicKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
   const jwk = { ...(await exportJWK(publicKey)), kid: 'test-key', alg: 'EdDSA', use: 'sig' };
   return {
+    /** The public key as a JWKS serves it. */
+    jwk,
     keys: createLocalJWKSet({ keys: [jwk] }),
     /** An access token as the auth-service issues it; `sessionId` becomes its `sid` claim. */
     tokenFor: (userId: string, roles: string[] = ['user'], sessionId?: string) =>

@@ -1,5 +1,6 @@
 import { jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
+import { VerifiedTokenCache } from './VerifiedTokenCache';
 
 /** Signature algorithms access tokens may use. Anything else (none, HS*) is rejected. */
 export const ACCESS_TOKEN_ALGORITHMS = ['EdDSA', 'ES256'] as const;
@@ -37,15 +38,53 @@ export class InvalidAccessTokenError extends Error {
   }
 }
 
+/** The key set could not be had (the JWKS endpoint down, slow or answering garbage): no verdict on the token. */
+export class KeySetUnavailableError extends Error {
+  constructor(override readonly cause: unknown) {
+    super(`the access-token key set is unavailable: ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = 'KeySetUnavailableError';
+  }
+}
+
+/** Key-set errors that say something about the token (its kid names no key), not about the key set. */
+const tokenKeyErrors = new Set([
+  'ERR_JWKS_NO_MATCHING_KEY',
+  'ERR_JWKS_MULTIPLE_MATCHING_KEYS',
+  'ERR_JOSE_NOT_SUPPORTED',
+]);
+
+/** Verified tokens kept per verifier unless told otherwise: a few MB at most. */
+export const DEFAULT_VERIFIED_TOKEN_CACHE_SIZE = 10_000;
+
 /**
  * A verifier of access tokens against a key set (a local JWKS in the auth-service, the remote
- * JWKS elsewhere): signature, algorithm allow-list, issuer, audience, expiry and claim shapes.
+ * JWKS elsewhere): signature, algorithm allow-list, issuer, audience, expiry and claim shapes. A
+ * token verified once is remembered until its expiry (`cache`, a bounded LRU; `false`: none). A key
+ * set that cannot be fetched is a KeySetUnavailableError, never a verdict on the token.
  * @example const verify = createAccessTokenVerifier({ keys: createRemoteJWKSet(new URL(jwksUrl)), issuer })
  */
-export function createAccessTokenVerifier(options: { keys: JWTVerifyGetKey; issuer: string; audience?: string }) {
-  return async function verifyAccessToken(token: string): Promise<Principal> {
+export function createAccessTokenVerifier(options: {
+  keys: JWTVerifyGetKey;
+  issuer: string;
+  audience?: string;
+  cache?: VerifiedTokenCache | false;
+}) {
+  const cache = options.cache ?? new VerifiedTokenCache(DEFAULT_VERIFIED_TOKEN_CACHE_SIZE);
+  const keys: JWTVerifyGetKey = async (header, token) => {
     try {
-      const { payload } = await jwtVerify(token, options.keys, {
+      return await options.keys(header, token);
+    } catch (error) {
+      const code = (error as { code?: unknown } | null)?.code;
+      if (error instanceof InvalidAccessTokenError || (typeof code === 'string' && tokenKeyErrors.has(code)))
+        throw error;
+      throw new KeySetUnavailableError(error);
+    }
+  };
+  return async function verifyAccessToken(token: string): Promise<Principal> {
+    const cached = cache ? cache.get(token) : undefined;
+    if (cached) return cached;
+    try {
+      const { payload } = await jwtVerify(token, keys, {
         algorithms: [...ACCESS_TOKEN_ALGORITHMS],
         issuer: options.issuer,
         audience: options.audience ?? ACCESS_TOKEN_AUDIENCE,
@@ -54,13 +93,15 @@ export function createAccessTokenVerifier(options: { keys: JWTVerifyGetKey; issu
       });
       const claims = accessTokenClaimsSchema.safeParse(payload);
       if (!claims.success) throw new InvalidAccessTokenError('claims do not match the expected shape');
-      return {
+      const principal: Principal = {
         userId: claims.data.sub,
         roles: claims.data.roles,
         ...(claims.data.sid ? { sessionId: claims.data.sid } : {}),
       };
+      if (cache) cache.set(token, principal, claims.data.exp);
+      return principal;
     } catch (error) {
-      if (error instanceof InvalidAccessTokenError) throw error;
+      if (error instanceof InvalidAccessTokenError || error instanceof KeySetUnavailableError) throw error;
       // By code, not instanceof: a key getter from another copy of jose (e.g. a service's own
       // createRemoteJWKSet) throws that copy's error classes.
       const code = (error as { code?: unknown } | null)?.code;

@@ -1,6 +1,12 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, forbidden } from '../http/errors';
-import { InvalidAccessTokenError, type AccessTokenVerifier, type Principal, type Role } from './accessToken';
+import { AppError, dependencyUnavailable, forbidden } from '../http/errors';
+import {
+  InvalidAccessTokenError,
+  KeySetUnavailableError,
+  type AccessTokenVerifier,
+  type Principal,
+  type Role,
+} from './accessToken';
 import type { SessionRevocations } from './sessionRevocations';
 
 declare module 'fastify' {
@@ -15,8 +21,10 @@ declare module 'fastify' {
  * A missing or bad token is a 401 with WWW-Authenticate, never a 500; the reason is not echoed.
  * With `revocations`, a token whose session has ended (logout, password change, deactivation, a
  * change of roles…) is a 401 TOKEN_REVOKED at once. If Redis cannot answer, an ordinary user goes
- * on (the token expires within its lifetime anyway) but an admin token is refused with 503: admin
- * power is never granted on a session that might have ended.
+ * on (the token expires within its lifetime anyway) but an admin token is refused with 503
+ * DEPENDENCY_UNAVAILABLE (redis): admin power is never granted on a session that might have ended.
+ * A key set that cannot be fetched (the auth-service's JWKS) is a 503 naming `jwks`, not a 401: the
+ * token may well be valid.
  */
 export function createAuthenticate(
   verify: AccessTokenVerifier,
@@ -34,6 +42,10 @@ export function createAuthenticate(
         request.log.info({ reason: error.reason }, 'access token rejected');
         throw unauthenticated('INVALID_TOKEN', 'the access token is invalid or expired');
       }
+      if (error instanceof KeySetUnavailableError) {
+        request.log.warn({ err: error.cause }, 'access-token key set unavailable');
+        throw dependencyUnavailable('jwks');
+      }
       throw error;
     }
     if (options.revocations && principal.sessionId) {
@@ -42,17 +54,7 @@ export function createAuthenticate(
         ended = await options.revocations.isEnded(principal.sessionId);
       } catch (error) {
         request.log.warn({ err: error }, 'session revocation check unavailable');
-        if (principal.roles.includes('admin')) {
-          throw new AppError(
-            503,
-            'REVOCATION_CHECK_UNAVAILABLE',
-            'cannot check the session now, try again',
-            undefined,
-            {
-              'retry-after': '5',
-            },
-          );
-        }
+        if (principal.roles.includes('admin')) throw dependencyUnavailable('redis');
         ended = false;
       }
       if (ended) throw unauthenticated('TOKEN_REVOKED', 'the session of this access token has ended');

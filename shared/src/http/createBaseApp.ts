@@ -1,20 +1,25 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { DestinationStream } from 'pino';
 import type { Registry } from 'prom-client';
 import type { CommonEnv } from '../config/commonEnv';
-import { loggerOptions } from '../logging/logger';
+import { createLogger } from '../logging/logger';
+import { registerHttpTracing } from '../tracing/httpTracing';
 import { registerApiDocs } from './apiDocs';
 import { registerErrorHandling } from './errorHandler';
-import { registerTextSafety } from './textSafety';
-import { registerMetrics } from './metrics';
-import { registerHttpTracing } from '../tracing/httpTracing';
 import { exposeMetrics, type MetricsExposure, metricsExposureFrom } from './metricsEndpoint';
+import { registerMetrics } from './metrics';
+import {
+  CORRELATION_ID_HEADER,
+  correlationIdOf,
+  givenRequestId,
+  lazyRequestLoggers,
+  registerRequestLogging,
+  REQUEST_ID_HEADER,
+} from './requestLogging';
 import { registerSecurityHeaders } from './securityHeaders';
-
-export const REQUEST_ID_HEADER = 'x-request-id';
-export const CORRELATION_ID_HEADER = 'x-correlation-id';
-const safeId = /^[A-Za-z0-9._:-]{1,128}$/;
+import { registerTextSafety } from './textSafety';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -34,6 +39,8 @@ export interface BaseAppOptions {
   prettyLogs?: boolean;
   /** The tags the service's own routes use, each described for the API reference ('health' is added). */
   tags?: ReadonlyArray<{ name: string; description: string }>;
+  /** Where log lines go instead of stdout (tests read them). */
+  logDestination?: DestinationStream;
   /** Behind proxies: how many X-Forwarded-For hops (or which proxy addresses) to believe for the client IP. */
   trustProxy?: boolean | number | string;
   /** What the service exposes and how long it waits for clients (`exposureFrom(config)`). */
@@ -64,18 +71,23 @@ export function exposureFrom(config: CommonEnv): Exposure {
 /**
  * The Fastify instance both services start from: zod validation and OpenAPI from the same schemas
  * (the reference at /docs and the document at /docs/json, when exposed), request and correlation ids
- * in every log line and response, the shared error shape, security headers, client timeouts, and
- * Prometheus metrics (where exposed). The service adds its routes and health checks.
+ * in every log line and response, one log line per request (none for health probes), the shared
+ * error shape, security headers, client timeouts, and Prometheus metrics (where exposed). The
+ * service adds its routes and health checks.
  */
 export async function createBaseApp(options: BaseAppOptions) {
   const { timeouts } = options.exposure;
+  const logger = createLogger(
+    { service: options.service, level: options.logLevel, pretty: options.prettyLogs },
+    options.logDestination,
+  );
   const app = Fastify({
-    logger: loggerOptions({ service: options.service, level: options.logLevel, pretty: options.prettyLogs }),
+    loggerInstance: logger as FastifyBaseLogger,
+    // One line per request (registerRequestLogging) instead of Fastify's two, and no pino child per request.
+    logController: new LogController({ disableRequestLogging: true }),
+    childLoggerFactory: lazyRequestLoggers,
     requestIdHeader: false,
-    genReqId: (request) => {
-      const given = request.headers[REQUEST_ID_HEADER];
-      return typeof given === 'string' && safeId.test(given) ? given : randomUUID();
-    },
+    genReqId: (request) => givenRequestId(request.headers) ?? randomUUID(),
     // The cast only picks one of Fastify's constructor overloads (it takes each form).
     trustProxy: trustProxyOption(options.trustProxy) as boolean,
     bodyLimit: 64 * 1024,
@@ -94,12 +106,12 @@ export async function createBaseApp(options: BaseAppOptions) {
   // Before any route: it wraps the handlers of the routes added after it (nothing when tracing is off).
   registerHttpTracing(app);
   app.decorateRequest('correlationId', '');
-  app.addHook('onRequest', async (request, reply) => {
-    const given = request.headers[CORRELATION_ID_HEADER];
-    request.correlationId = typeof given === 'string' && safeId.test(given) ? given : request.id;
-    request.log = request.log.child({ correlationId: request.correlationId });
+  app.addHook('onRequest', (request, reply, done) => {
+    request.correlationId = correlationIdOf(request.headers, request.id);
     reply.header(REQUEST_ID_HEADER, request.id).header(CORRELATION_ID_HEADER, request.correlationId);
+    done();
   });
+  registerRequestLogging(app);
 
   await registerSecurityHeaders(app);
   registerErrorHandling(app);

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { ZodError } from 'zod';
+import { postgresFailure } from './dependencyErrors';
 import { AppError } from './errors';
 
 interface FieldIssue {
@@ -11,10 +12,18 @@ interface FieldIssue {
 /**
  * One error shape for every failure: `{ error: { code, message, details? } }`. Bad input is a 400
  * naming the fields; Fastify's own 4xx (bad JSON, wrong content type, body too large) keep their
- * status; anything else is a 500 whose internals are logged with the request id, never returned.
+ * status; Postgres down or out of connections is a 503 (DEPENDENCY_UNAVAILABLE naming postgres, or
+ * OVERLOADED) with Retry-After; anything else is a 500 whose internals are logged with the request
+ * id, never returned. A 500 means a bug.
  */
 export function registerErrorHandling(app: FastifyInstance) {
-  app.setErrorHandler((error: FastifyError | AppError | ZodError, request, reply) => {
+  app.setErrorHandler((caught: FastifyError | AppError | ZodError, request, reply) => {
+    let error = caught;
+    const outage = postgresFailure(error);
+    if (outage) {
+      request.log.warn({ err: error }, outage.message);
+      error = outage;
+    }
     if (error instanceof AppError) {
       return reply
         .code(error.statusCode)

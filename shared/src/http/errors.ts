@@ -35,3 +35,26 @@ export const tooManyRequests = (
     { retryAfterSeconds },
     { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))) },
   );
+
+/** What a service depends on at request time; named in a 503 so that an operator knows where to look. */
+export type Dependency = 'postgres' | 'redis' | 'jwks' | 'sns' | 'sqs';
+
+/** 503 DEPENDENCY_UNAVAILABLE naming the dependency that is down, with Retry-After. */
+export const dependencyUnavailable = (dependency: Dependency, retryAfterSeconds = 5) =>
+  new AppError(
+    503,
+    'DEPENDENCY_UNAVAILABLE',
+    `${dependency} is unavailable, try again shortly`,
+    { dependency },
+    { 'retry-after': String(retryAfterSeconds) },
+  );
+
+/** 503 OVERLOADED: more work than the service takes on at once; refused early rather than queued into a timeout. */
+export const overloaded = (resource: string, retryAfterSeconds = 1) =>
+  new AppError(
+    503,
+    'OVERLOADED',
+    'the service is at capacity, try again shortly',
+    { resource },
+    { 'retry-after': String(retryAfterSeconds) },
+  );

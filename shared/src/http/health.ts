@@ -124,7 +124,8 @@ export function registerHealthRoutes(app: FastifyInstance, checks: ReadinessChec
           ]),
         ),
       } as const;
-      return reply.code(status === 'unavailable' ? 503 : 200).send(body);
+      if (status === 'unavailable') return reply.code(503).header('retry-after', '5').send(body);
+      return reply.code(200).send(body);
     },
   );
 }

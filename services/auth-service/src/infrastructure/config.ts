@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { commonEnv, loadConfigOrExit, parseConfig, trustProxySetting } from '@platform/shared/config';
 import { rateLimitSetting } from '@platform/shared/rateLimits';
 import { z } from 'zod';
@@ -39,6 +40,25 @@ export const authConfigSchema = commonEnv
       .default(19456)
       .describe('argon2id memory cost in KiB (OWASP: 19456 = 19 MiB); lower only in tests'),
     ARGON2_TIME_COST: z.coerce.number().int().min(1).default(2).describe('argon2id iterations (OWASP: 2)'),
+    ARGON2_CONCURRENCY: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(256)
+      .default(availableParallelism())
+      .describe(
+        'argon2id hashes computed at once (default: the number of cores). Each is single-threaded; more at once ' +
+          'only slows each one down. Keep it below UV_THREADPOOL_SIZE (the server sets that to cores + 2 when unset)',
+      ),
+    ARGON2_MAX_WAITING: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .default(16 * availableParallelism())
+      .describe(
+        'Logins and registrations that may wait for an argon2id slot (default: 16 per core, well under a second ' +
+          'of work); beyond that they are refused at once with 503 OVERLOADED and Retry-After',
+      ),
     AUTH_BOOTSTRAP_ADMIN_EMAIL: z
       .email()
       .optional()

@@ -8,13 +8,15 @@ import type { LoginLockout } from '../modules/security';
 import type { AccessTokens, SigningKeys } from '../modules/tokens';
 import type { AuthAwsClients } from './awsClients';
 import type { AuthConfig } from './config';
-import type { Database } from './database';
+import type { Database, Pool } from './database';
 import type { DeferredWork } from './deferredWork';
 
 /** Everything the auth-service's modules use, created once in buildApp (app.context). */
 export interface AuthContext {
   config: AuthConfig;
   aws: AuthAwsClients;
+  /** node-postgres pool under `prisma`, for the few hot statements written in SQL (the login path). */
+  pool: Pool;
   prisma: Database;
   redis: Redis;
   passwords: PasswordHasher;

@@ -23,4 +23,6 @@ export interface UserContext {
   observe: HandlerObserver;
   /** Bearer-token check of every /users route (sets request.principal), within the per-user and per-IP budgets. */
   authenticate: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+  /** Readiness: the access-token keys are at hand (the JWKS fetched recently, or now). */
+  checkKeys: () => Promise<void>;
 }

@@ -12,12 +12,12 @@ type Authenticate = (request: FastifyRequest, reply: FastifyReply) => Promise<vo
  * neither one account nor a stream of bad tokens can take the service's capacity. Over budget: 429
  * with Retry-After. In Redis, shared by every instance; in memory while Redis is down.
  */
-export function withRateLimits(
-  authenticate: Authenticate,
+export function withRateLimits<Authentication extends { authenticate: Authenticate }>(
+  { authenticate, ...rest }: Authentication,
   { redis, config }: { redis: Redis; config: Pick<UserConfig, 'USER_RATE_LIMIT_PER_USER' | 'USER_RATE_LIMIT_PER_IP'> },
-): Authenticate {
+): Authentication {
   const limiterFor = createLimiters(redis);
-  return async function authenticateWithinBudget(request, reply) {
+  const authenticateWithinBudget: Authenticate = async (request, reply) => {
     try {
       await authenticate(request, reply);
     } catch (error) {
@@ -26,4 +26,5 @@ export function withRateLimits(
     }
     await consumeOrRefuse(limiterFor('user-service:user', config.USER_RATE_LIMIT_PER_USER), request.principal!.userId);
   };
+  return { ...rest, authenticate: authenticateWithinBudget } as Authentication;
 }

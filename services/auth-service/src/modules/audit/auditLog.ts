@@ -55,15 +55,20 @@ export async function recordAudit(
   context: RequestContext,
   ...entries: [AuditEntry, ...AuditEntry[]]
 ) {
-  await db.securityAuditLog.createMany({
-    data: entries.map((entry) => ({
-      id: uuidv7(),
-      event: entry.event,
-      userId: entry.userId ?? null,
-      actorId: entry.actorId ?? null,
-      ip: context.ip,
-      userAgent: context.userAgent,
-      ...(entry.details === undefined ? {} : { details: entry.details }),
-    })),
-  });
+  await db.securityAuditLog.createMany({ data: entries.map((entry) => auditRow(context, entry)) });
 }
+
+/** One audit row's values (as recordAudit writes them; a login's session writes its row in its own statement). */
+export function auditRow(context: RequestContext, entry: AuditEntry) {
+  return {
+    id: uuidv7(),
+    event: entry.event,
+    userId: entry.userId ?? null,
+    actorId: entry.actorId ?? null,
+    ip: context.ip,
+    userAgent: context.userAgent,
+    ...(entry.details === undefined ? {} : { details: entry.details }),
+  };
+}
+
+export type AuditRow = ReturnType<typeof auditRow>;
