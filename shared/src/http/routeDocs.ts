@@ -54,10 +54,21 @@ export const sharedErrorCodes = {
     description: 'A bug on our side; quote `details.requestId`',
     exampleDetails: { requestId: '0b7e2f4c-8d7a-4a1e-9c55-2f1f3c1a9b10' },
   },
-  REVOCATION_CHECK_UNAVAILABLE: {
+  DEPENDENCY_UNAVAILABLE: {
     status: 503,
-    description: 'An admin token while the session store cannot be asked; retry after `Retry-After` seconds',
+    description:
+      'Something this answer needs is down (`details.dependency`: postgres, redis for an admin token, jwks, sns, ' +
+      'sqs); retry after `Retry-After` seconds',
     headers: RETRY_AFTER_HEADER,
+    exampleDetails: { dependency: 'postgres' },
+  },
+  OVERLOADED: {
+    status: 503,
+    description:
+      'The service is at capacity (`details.resource`: argon2 for password work, postgres for connections) and ' +
+      'refused the request at once; retry after `Retry-After` seconds',
+    headers: RETRY_AFTER_HEADER,
+    exampleDetails: { resource: 'argon2' },
   },
 } as const satisfies Record<string, ErrorCodeDoc>;
 
@@ -107,8 +118,8 @@ export function documentedErrorCodes(responseSchema: unknown): readonly string[]
  * fastify's `schema`: bearer security, and per error status the shared error shape with the codes
  * of that status listed (enum, description, one example each) and their headers. Implied codes:
  * every route VALIDATION_FAILED (text safety checks every query, path and body) and INTERNAL_ERROR;
- * a route with a body INVALID_JSON, PAYLOAD_TOO_LARGE and UNSUPPORTED_MEDIA_TYPE; `bearer` the 401
- * codes and REVOCATION_CHECK_UNAVAILABLE; `admin` also FORBIDDEN. The runtime schema stays
+ * every route but the health probes the 503s DEPENDENCY_UNAVAILABLE and OVERLOADED; a route with a body
+ * INVALID_JSON, PAYLOAD_TOO_LARGE and UNSUPPORTED_MEDIA_TYPE; `bearer` the 401 codes; `admin` also FORBIDDEN. The runtime schema stays
  * `code: string` (an unlisted code must not turn into a 500); tests compare answers to the list.
  * @example const route = routeDocs(authErrorCodes, { everyRoute: ['RATE_LIMITED'] });
  *   app.post('/auth/login', { schema: route({ operationId: 'login', summary: 'Log in', tags: ['auth'],
@@ -166,9 +177,10 @@ export function routeDocs<const Catalogue extends Record<string, ErrorCodeDoc>>(
   return function route<const Input extends RouteDocInput<Code>>(input: Input): DocumentedSchema<Input> {
     const { auth, errors = [], tags, response, ...rest } = input;
     const implied: string[] = ['VALIDATION_FAILED', 'INTERNAL_ERROR', ...(options.everyRoute ?? [])].map(String);
+    // Any route may meet a dependency that is down or a service at capacity (the health routes say so their own way).
+    if (!tags.includes('health')) implied.push('DEPENDENCY_UNAVAILABLE', 'OVERLOADED');
     if (input.body) implied.push('INVALID_JSON', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE');
-    if (auth !== 'public')
-      implied.push('MISSING_TOKEN', 'INVALID_TOKEN', 'TOKEN_REVOKED', 'REVOCATION_CHECK_UNAVAILABLE');
+    if (auth !== 'public') implied.push('MISSING_TOKEN', 'INVALID_TOKEN', 'TOKEN_REVOKED');
     if (auth === 'admin') implied.push('FORBIDDEN');
     const all = [...new Set([...implied, ...errors])];
     const byStatus = new Map<number, string[]>();
