@@ -1,25 +1,19 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { commonEnv, parseConfig } from '../src/config';
-import { createBaseApp, exposureFrom } from '../src/http/createBaseApp';
+import { createBaseApp } from '../src/http/createBaseApp';
 import { conflict } from '../src/http/errors';
 import { noContent } from '../src/http/responseSchemas';
 import { routeDocs } from '../src/http/routeDocs';
 import { apiDocumentProblems } from '../src/testing/apiDocumentProblems';
 import { failOnUndocumentedAnswers } from '../src/testing/undocumentedAnswers';
+import { baseAppOptions } from './baseAppOptions';
 
 const thing = z.object({ id: z.string(), name: z.string() }).meta({ id: 'Thing', description: 'A thing' });
 const unused = z.object({ never: z.string() }).meta({ id: 'NeverUsed' });
 const route = routeDocs({ THING_EXISTS: { status: 409, description: 'That thing exists' } });
 
 async function thingsApp() {
-  const app = await createBaseApp({
-    service: 'things',
-    version: '1',
-    description: 'Things',
-    logLevel: 'silent',
-    exposure: exposureFrom(parseConfig(commonEnv, { NODE_ENV: 'test' })),
-  });
+  const app = await createBaseApp(baseAppOptions({ service: 'things', version: '1', description: 'Things' }));
   app.post(
     '/things',
     {

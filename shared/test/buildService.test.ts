@@ -1,14 +1,7 @@
-import { commonEnv, parseConfig } from '../src/config';
-import { exposureFrom } from '../src/http/createBaseApp';
 import { buildService, type ServiceDefinition } from '../src/service/buildService';
+import { baseAppOptions } from './baseAppOptions';
 
-const appOptions = {
-  service: 'test-service',
-  version: '0',
-  description: 'test',
-  logLevel: 'silent',
-  exposure: exposureFrom(parseConfig(commonEnv, { NODE_ENV: 'test' })),
-};
+const appOptions = baseAppOptions({ service: 'test-service' });
 
 /** A service whose clients and background task record what happens to them, in order. */
 function recordingService(overrides: Partial<ServiceDefinition<{ name: string }>> = {}, given?: { name: string }) {

@@ -18,6 +18,22 @@ afterAll(async () => {
   clients.destroy();
 });
 
+/** A queue worker on one of the isolated topology's queues, polling briefly, logging nothing. */
+function workerOn(
+  queue: NonNullable<(typeof provisioned.queues)[string]>,
+  options: Pick<Parameters<typeof startQueueWorker>[0], 'handler' | 'pollers' | 'idlePollers' | 'retryBackoff'>,
+) {
+  return startQueueWorker({
+    sqs: clients.sqs,
+    queueName: queue.name,
+    queueUrl: queue.url,
+    deadLetterQueueUrl: queue.deadLetterQueue.url,
+    logger: pino({ level: 'silent' }),
+    waitTimeSeconds: 1,
+    ...options,
+  });
+}
+
 function makeEvent(type: UserEventType) {
   const userId = crypto.randomUUID();
   const base = { userId, userVersion: 1, correlationId: `test-${userId}`, producer: 'test' };
@@ -85,13 +101,7 @@ describe('the topology on a real SNS/SQS endpoint', () => {
     const { maxReceiveCount } = topology.queues[0].deadLetterQueue;
     const event = makeEvent('user.created');
     const attempts: number[] = [];
-    const worker = startQueueWorker({
-      sqs: clients.sqs,
-      queueName: queue.name,
-      queueUrl: queue.url,
-      deadLetterQueueUrl: queue.deadLetterQueue.url,
-      logger: pino({ level: 'silent' }),
-      waitTimeSeconds: 1,
+    const worker = workerOn(queue, {
       retryBackoff: { baseSeconds: 0, maxSeconds: 0 },
       handler: perMessage(async (message) => {
         if (message.body.includes(event.id)) attempts.push(message.receiveCount);
@@ -128,13 +138,7 @@ describe('the topology on a real SNS/SQS endpoint', () => {
     const loopsSeen: number[] = [];
     let allHandled!: () => void;
     const drained = new Promise<void>((resolve) => (allHandled = resolve));
-    const worker = startQueueWorker({
-      sqs: clients.sqs,
-      queueName: queue.name,
-      queueUrl: queue.url,
-      deadLetterQueueUrl: queue.deadLetterQueue.url,
-      logger: pino({ level: 'silent' }),
-      waitTimeSeconds: 1,
+    const worker = workerOn(queue, {
       pollers: 4,
       idlePollers: 1,
       handler: async (messages) => {
@@ -163,13 +167,7 @@ describe('the topology on a real SNS/SQS endpoint', () => {
     const event = makeEvent('user.created');
     let resolveHandled!: () => void;
     const handled = new Promise<void>((resolve) => (resolveHandled = resolve));
-    const worker = startQueueWorker({
-      sqs: clients.sqs,
-      queueName: queue.name,
-      queueUrl: queue.url,
-      deadLetterQueueUrl: queue.deadLetterQueue.url,
-      logger: pino({ level: 'silent' }),
-      waitTimeSeconds: 1,
+    const worker = workerOn(queue, {
       handler: perMessage(async (message) => {
         if (message.body.includes(event.id)) resolveHandled();
         return acknowledge('applied');

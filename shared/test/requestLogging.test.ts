@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
-import { commonEnv, parseConfig } from '../src/config';
-import { createBaseApp, exposureFrom } from '../src/http/createBaseApp';
+import { createBaseApp } from '../src/http/createBaseApp';
 import { registerHealthRoutes } from '../src/http/health';
+import { baseAppOptions } from './baseAppOptions';
 
 /** A base app whose log lines are collected as parsed JSON. */
 async function appWithLog(logLevel = 'info') {
@@ -12,14 +12,7 @@ async function appWithLog(logLevel = 'info') {
       callback();
     },
   });
-  const app = await createBaseApp({
-    service: 'test',
-    version: '0',
-    description: 'test',
-    logLevel,
-    logDestination,
-    exposure: exposureFrom(parseConfig(commonEnv, { NODE_ENV: 'test' })),
-  });
+  const app = await createBaseApp(baseAppOptions({ logLevel, logDestination }));
   registerHealthRoutes(app, []);
   app.get('/quiet', async () => ({ ok: true }));
   app.post('/chatty', async (request) => {

@@ -1,15 +1,9 @@
 import { z } from 'zod';
-import { commonEnv, parseConfig } from '../src/config';
-import { createBaseApp, exposureFrom } from '../src/http/createBaseApp';
+import { createBaseApp } from '../src/http/createBaseApp';
+import { baseAppOptions } from './baseAppOptions';
 
 async function appWithRoute() {
-  const app = await createBaseApp({
-    service: 'test',
-    version: '0',
-    description: 'test',
-    logLevel: 'silent',
-    exposure: exposureFrom(parseConfig(commonEnv, { NODE_ENV: 'test' })),
-  });
+  const app = await createBaseApp(baseAppOptions());
   app.post(
     '/things/:id',
     { schema: { body: z.object({ name: z.string(), tags: z.array(z.string()).optional() }) } },
